@@ -1,12 +1,121 @@
 //! The transform behind `#[visible_async]`, on `proc-macro2` tokens so that it can run outside
 //! the compiler too (the expand demo, robustness tests).
+//!
+//! Stages: [`args`] parses the attribute, [`check`] rejects what cannot be lowered, [`analyse`]
+//! numbers the `.await`s and decides what each suspension keeps, [`lower`] rebuilds the body
+//! as one arm per resume point, and [`emit`] assembles the enum and the poll closure.
+
+mod analyse;
+mod args;
+mod check;
+mod emit;
+mod lower;
+mod macros;
+mod signature;
 
 use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{FnArg, ItemFn, Pat};
+
+use crate::lower::{Key, hidden};
 
 /// Expands `#[visible_async(args)] item`. Never panics: what cannot be lowered becomes a
-/// `compile_error!` next to the untouched original function.
+/// `compile_error!` next to the untouched original function, so one error shows instead of a
+/// cascade and the function stays usable for completion in editors.
 #[must_use]
+#[allow(clippy::needless_pass_by_value)]
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let _ = args;
-    item
+    let result = std::panic::catch_unwind(|| try_expand(args, item.clone()));
+    match result {
+        Ok(Ok(tokens)) => tokens,
+        Ok(Err(errors)) => fallback(&errors, item),
+        Err(_) => fallback(
+            &[syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "#[visible_async] hit an internal error on this function; please report it with the function's source",
+            )],
+            item,
+        ),
+    }
+}
+
+fn fallback(errors: &[syn::Error], item: TokenStream) -> TokenStream {
+    let errors = errors.iter().map(syn::Error::to_compile_error);
+    quote!(#(#errors)* #item)
+}
+
+fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<syn::Error>> {
+    let args = args::parse(args).map_err(|e| vec![e])?;
+    let item: ItemFn = syn::parse2(item).map_err(|e| vec![e])?;
+    let errors = check::check(&item);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let inputs: Vec<&FnArg> = item.sig.inputs.iter().collect();
+    let an = analyse::analyse(&inputs, &item.block);
+    if !an.errors.is_empty() {
+        return Err(an.errors);
+    }
+
+    let params = params(&item, &an);
+    let sig = signature::signature(&item);
+    let option_try = signature::returns_option(&item);
+    let body = emit::emit(&sig, &an, &params, &item.block, option_try, &[])?;
+
+    let attrs = &item.attrs;
+    let header = &sig.header;
+    let twin = args.compiler.map(|name| {
+        let mut twin = item.clone();
+        twin.sig.ident = name;
+        quote!(#twin)
+    });
+    Ok(quote! {
+        #(#attrs)*
+        #header {
+            #body
+        }
+        #twin
+    })
+}
+
+/// The arguments as `Unresumed` stores them: plain identifiers by name, patterns as hidden
+/// `__argN` values destructured when the body starts (as rustc does, `_` keeps its value to
+/// the end).
+fn params<'a>(item: &'a ItemFn, an: &analyse::Analysis) -> Vec<emit::Param<'a>> {
+    let mut out = Vec::new();
+    for (i, input) in item.sig.inputs.iter().enumerate() {
+        let FnArg::Typed(pt) = input else { continue };
+        let plain = match &*pt.pat {
+            Pat::Ident(pi)
+                if pi.by_ref.is_none() && pi.subpat.is_none() && analyse::is_binding(pi) =>
+            {
+                an.binding_of.get(&analyse::node_id(pi)).map(|&b| (b, pi))
+            }
+            _ => None,
+        };
+        match plain {
+            Some((b, pi)) => {
+                let ident = pi.ident.clone();
+                let value = syn::Ident::new(&ident.to_string(), ident.span());
+                out.push(emit::Param {
+                    key: Key::Binding(b),
+                    pat: None,
+                    ident,
+                    mutable: pi.mutability.is_some(),
+                    value: quote!(#value),
+                });
+            }
+            None => {
+                let ident = hidden(&format!("__arg{i}"));
+                out.push(emit::Param {
+                    key: Key::Arg(i),
+                    pat: Some(&pt.pat),
+                    ident: ident.clone(),
+                    mutable: false,
+                    value: quote!(#ident),
+                });
+            }
+        }
+    }
+    out
 }

@@ -24,7 +24,11 @@ pub struct AwaitPoint {
 
 impl fmt::Display for AwaitPoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}.await` at {}:{}:{}", self.expr, self.file, self.line, self.column)
+        write!(
+            f,
+            "`{}.await` at {}:{}:{}",
+            self.expr, self.file, self.line, self.column
+        )
     }
 }
 
@@ -65,7 +69,11 @@ impl<S, F> VisibleFuture<S, F> {
     where
         F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
     {
-        Self { state, poll, _pinned: PhantomPinned }
+        Self {
+            state,
+            poll,
+            _pinned: PhantomPinned,
+        }
     }
 }
 

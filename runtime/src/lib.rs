@@ -13,8 +13,7 @@ pub use visible_async_macro::visible_async;
 mod executor;
 pub mod harness;
 pub mod leaf;
-
-
+pub use executor::block_on;
 
 #[doc(hidden)]
 pub mod __private;

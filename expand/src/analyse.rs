@@ -1,0 +1,669 @@
+//! Analysis of the body before lowering: numbers the `.await`s, resolves every use of a local
+//! to its binding, and decides which locals each suspension point must keep.
+//!
+//! The macro has no types, so "is this value still alive here?" is answered from syntax:
+//! a local is kept across an `.await` unless it was (possibly) moved before it and is not
+//! mentioned after it. Moves are recognised by context: function and method arguments, `let`
+//! initializers, operands of arithmetic, `?`, `.await`, `for` heads, `move` closures, and method
+//! calls whose names follow the standard library's consuming conventions (`into_*`, `unwrap*`,
+//! ...). Everything else (receivers of `&self` methods, `&x`, comparisons, formatting macros)
+//! only borrows. A consuming method with an unconventional name leaves the value looking alive:
+//! rustc then reports the move at the `.await`, instead of this transform silently dropping the
+//! value early.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::{Block, Expr, FnArg, Pat, Stmt};
+
+use crate::macros::{self, MacroArgs};
+
+/// Identity of a syntax node of the (immutable) body: its address.
+pub type NodeId = usize;
+
+pub fn node_id<T>(node: &T) -> NodeId {
+    std::ptr::from_ref(node) as usize
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Event {
+    /// Read or borrowed.
+    Use,
+    /// Moved out (or copied: without types the two look alike).
+    Move,
+    /// Assigned a whole new value (`x = ...`).
+    Init,
+}
+
+/// One `let`, pattern or parameter binding.
+pub struct Binding {
+    decl_pos: u32,
+    declared_uninit: bool,
+    events: Vec<(u32, Event)>,
+}
+
+/// One `.await`, in source order of the `.await` tokens.
+pub struct AwaitPoint {
+    pub pos: u32,
+    pub span: Span,
+    /// The awaited expression as written, for docs and `Debug`.
+    pub text: String,
+    /// Loops around this `.await`, as (start, end) positions.
+    loops: Vec<(u32, u32)>,
+    /// Every node (expression, statement, block, arm) on the way down to this `.await`.
+    path: HashSet<NodeId>,
+}
+
+#[derive(Default)]
+pub struct Analysis {
+    pub awaits: Vec<AwaitPoint>,
+    pub await_index: HashMap<NodeId, usize>,
+    pub bindings: Vec<Binding>,
+    /// `PatIdent` (or parameter) node to binding.
+    pub binding_of: HashMap<NodeId, usize>,
+    /// Nodes (expressions, statements, blocks) with an `.await` of the body inside.
+    pub has_await: HashSet<NodeId>,
+    pub errors: Vec<syn::Error>,
+}
+
+impl Analysis {
+    pub fn contains_await<T>(&self, node: &T) -> bool {
+        self.has_await.contains(&node_id(node))
+    }
+
+    /// Whether `node` contains suspension point `k`.
+    pub fn contains<T>(&self, node: &T, k: usize) -> bool {
+        self.awaits[k].path.contains(&node_id(node))
+    }
+
+    /// Whether binding `b`, in scope at suspension point `k`, must be stored in the state.
+    pub fn is_kept(&self, b: usize, k: usize) -> bool {
+        let binding = &self.bindings[b];
+        let point = &self.awaits[k];
+        !self.is_moved_before(binding, point.pos) || self.is_used_after(binding, point)
+    }
+
+    /// Whether binding `b` is mentioned at all after suspension point `k`.
+    pub fn is_mentioned_after(&self, b: usize, k: usize) -> bool {
+        let binding = &self.bindings[b];
+        let point = &self.awaits[k];
+        binding
+            .events
+            .iter()
+            .any(|&(pos, _)| self.after(binding, point, pos))
+    }
+
+    fn is_moved_before(&self, binding: &Binding, pos: u32) -> bool {
+        let last = binding
+            .events
+            .iter()
+            .filter(|&&(p, e)| p < pos && e != Event::Use)
+            .max_by_key(|&&(p, _)| p);
+        match last {
+            Some(&(_, event)) => event == Event::Move,
+            None => binding.declared_uninit,
+        }
+    }
+
+    fn is_used_after(&self, binding: &Binding, point: &AwaitPoint) -> bool {
+        binding
+            .events
+            .iter()
+            .any(|&(pos, e)| e != Event::Init && self.after(binding, point, pos))
+    }
+
+    /// Whether `pos` can run after `point`: later in the source, or anywhere in a loop around
+    /// `point` that the binding was declared outside of.
+    #[allow(clippy::unused_self)]
+    fn after(&self, binding: &Binding, point: &AwaitPoint, pos: u32) -> bool {
+        pos > point.pos
+            || point
+                .loops
+                .iter()
+                .any(|&(start, end)| binding.decl_pos < start && (start..=end).contains(&pos))
+    }
+}
+
+/// How the value of an expression is used by its parent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Move,
+    Place,
+    Assign,
+}
+
+struct Walker<'a> {
+    an: &'a mut Analysis,
+    scopes: Vec<Vec<(String, usize)>>,
+    pos: u32,
+    loops: Vec<(u32, u32)>,
+    /// Inside a closure or `async` block: `.await`s there are not ours, and `move` captures
+    /// count as moves.
+    closure_depth: u32,
+    move_capture: bool,
+    /// Nodes from the body down to the current one.
+    stack: Vec<NodeId>,
+}
+
+/// Analyses a body: `params` are the function's inputs, in order.
+pub fn analyse(params: &[&FnArg], body: &Block) -> Analysis {
+    let mut an = Analysis::default();
+    let mut w = Walker {
+        an: &mut an,
+        scopes: vec![Vec::new()],
+        pos: 0,
+        loops: Vec::new(),
+        closure_depth: 0,
+        move_capture: false,
+        stack: Vec::new(),
+    };
+    for param in params {
+        if let FnArg::Typed(pat_type) = param {
+            w.declare_pat(&pat_type.pat, false);
+        }
+    }
+    w.block_stmts(body);
+    an
+}
+
+impl Walker<'_> {
+    fn tick(&mut self) -> u32 {
+        self.pos += 1;
+        self.pos
+    }
+
+    fn lookup(&self, name: &str) -> Option<usize> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|scope| scope.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|&(_, b)| b)
+    }
+
+    fn record(&mut self, name: &str, event: Event) {
+        let event = if self.move_capture && event != Event::Init {
+            Event::Move
+        } else {
+            event
+        };
+        if let Some(b) = self.lookup(name) {
+            let pos = self.tick();
+            self.an.bindings[b].events.push((pos, event));
+        }
+    }
+
+    fn declare(&mut self, node: NodeId, ident: &syn::Ident, mutable: bool, uninit: bool) {
+        let pos = self.tick();
+        let b = self.an.bindings.len();
+        let _ = mutable;
+        self.an.bindings.push(Binding {
+            decl_pos: pos,
+            declared_uninit: uninit,
+            events: Vec::new(),
+        });
+        self.an.binding_of.insert(node, b);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push((ident.to_string(), b));
+        }
+    }
+
+    /// Declares the bindings of a pattern in the innermost scope.
+    fn declare_pat(&mut self, pat: &Pat, uninit: bool) {
+        for_each_binding(pat, &mut |pi| {
+            self.declare(node_id(pi), &pi.ident, pi.mutability.is_some(), uninit);
+        });
+        // Or-patterns bind the same names in every alternative: map the later ones too.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for_each_binding_all(pat, &mut |pi| {
+            let name = pi.ident.to_string();
+            if let Some(&b) = self.an.binding_of.get(&node_id(pi)) {
+                seen.entry(name).or_insert(b);
+            } else if let Some(&b) = seen.get(&name) {
+                self.an.binding_of.insert(node_id(pi), b);
+            }
+        });
+        self.pat_exprs(pat);
+    }
+
+    /// Walks the expressions inside a pattern (range bounds, consts) for uses.
+    fn pat_exprs(&mut self, pat: &Pat) {
+        if let Pat::Guard(guard) = pat {
+            self.pat_exprs(&guard.pat);
+            self.expr(&guard.guard, Ctx::Move);
+        }
+    }
+
+    fn block_stmts(&mut self, block: &Block) -> bool {
+        let mut any = false;
+        for stmt in &block.stmts {
+            if self.stmt(stmt) {
+                any = true;
+                self.an.has_await.insert(node_id(stmt));
+            }
+        }
+        if any {
+            self.an.has_await.insert(node_id(block));
+        }
+        any
+    }
+
+    fn block(&mut self, block: &Block) -> bool {
+        self.scopes.push(Vec::new());
+        self.stack.push(node_id(block));
+        let any = self.block_stmts(block);
+        self.stack.pop();
+        self.scopes.pop();
+        any
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) -> bool {
+        self.stack.push(node_id(stmt));
+        let any = self.stmt_inner(stmt);
+        self.stack.pop();
+        any
+    }
+
+    fn stmt_inner(&mut self, stmt: &Stmt) -> bool {
+        match stmt {
+            Stmt::Local(local) => {
+                let mut any = false;
+                if let Some(init) = &local.init {
+                    let ctx = if binds_by_value(&local.pat) {
+                        Ctx::Move
+                    } else {
+                        Ctx::Place
+                    };
+                    any |= self.expr(&init.expr, ctx);
+                    if let Some((_, diverge)) = &init.diverge {
+                        any |= self.expr(diverge, Ctx::Move);
+                    }
+                }
+                self.declare_pat(&local.pat, local.init.is_none());
+                any
+            }
+            Stmt::Item(_) => false,
+            Stmt::Expr(expr, _) => self.expr(expr, Ctx::Move),
+            Stmt::Macro(mac) => self.mac(&mac.mac, node_id(stmt)),
+        }
+    }
+
+    /// Walks an expression; returns whether it contains one of the body's `.await`s.
+    fn expr(&mut self, expr: &Expr, ctx: Ctx) -> bool {
+        self.stack.push(node_id(expr));
+        let any = self.expr_inner(expr, ctx);
+        self.stack.pop();
+        if any {
+            self.an.has_await.insert(node_id(expr));
+        }
+        any
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn expr_inner(&mut self, expr: &Expr, ctx: Ctx) -> bool {
+        match expr {
+            Expr::Path(p) => {
+                if p.qself.is_none() && p.path.segments.len() == 1 && p.path.leading_colon.is_none()
+                {
+                    let name = p.path.segments[0].ident.to_string();
+                    let event = match ctx {
+                        Ctx::Move => Event::Move,
+                        Ctx::Place => Event::Use,
+                        Ctx::Assign => Event::Init,
+                    };
+                    self.record(&name, event);
+                }
+                false
+            }
+            Expr::Await(a) => {
+                let inner = self.expr(&a.base, Ctx::Move);
+                if self.closure_depth == 0 {
+                    let pos = self.tick();
+                    let index = self.an.awaits.len();
+                    self.an.awaits.push(AwaitPoint {
+                        pos,
+                        span: a.await_token.span,
+                        text: tokens_text(&a.base),
+                        loops: self.loops.clone(),
+                        path: self.stack.iter().copied().chain([node_id(expr)]).collect(),
+                    });
+                    self.an.await_index.insert(node_id(a), index);
+                    true
+                } else {
+                    inner
+                }
+            }
+            Expr::Call(c) => {
+                let mut any = self.expr(&c.func, Ctx::Place);
+                for arg in &c.args {
+                    any |= self.expr(arg, Ctx::Move);
+                }
+                any
+            }
+            Expr::MethodCall(m) => {
+                let recv_ctx = if consumes_receiver(&m.method.to_string()) {
+                    Ctx::Move
+                } else {
+                    Ctx::Place
+                };
+                let mut any = self.expr(&m.receiver, recv_ctx);
+                for arg in &m.args {
+                    any |= self.expr(arg, Ctx::Move);
+                }
+                any
+            }
+            Expr::Binary(b) => {
+                let ctx = if crate::lower::is_comparison(&b.op) {
+                    Ctx::Place
+                } else if crate::lower::is_compound_assign(&b.op) {
+                    Ctx::Place
+                } else {
+                    Ctx::Move
+                };
+                let left = self.expr(&b.left, ctx);
+                let right = self.expr(&b.right, Ctx::Move);
+                left | right
+            }
+            Expr::Unary(u) => {
+                let ctx = if matches!(u.op, syn::UnOp::Deref(_)) {
+                    Ctx::Place
+                } else {
+                    Ctx::Move
+                };
+                self.expr(&u.expr, ctx)
+            }
+            Expr::Reference(r) => self.expr(&r.expr, Ctx::Place),
+            Expr::RawAddr(r) => self.expr(&r.expr, Ctx::Place),
+            Expr::Field(f) => self.expr(&f.base, Ctx::Place),
+            Expr::Index(i) => {
+                let a = self.expr(&i.expr, Ctx::Place);
+                let b = self.expr(&i.index, Ctx::Move);
+                a | b
+            }
+            Expr::Assign(a) => {
+                let right_first = self.expr(&a.right, Ctx::Move);
+                let left = self.expr(&a.left, Ctx::Assign);
+                right_first | left
+            }
+            Expr::Cast(c) => self.expr(&c.expr, Ctx::Move),
+            Expr::Paren(p) => self.expr(&p.expr, ctx),
+            Expr::Group(g) => self.expr(&g.expr, ctx),
+            Expr::Tuple(t) => self.exprs(t.elems.iter()),
+            Expr::Array(a) => self.exprs(a.elems.iter()),
+            Expr::Repeat(r) => {
+                let a = self.expr(&r.expr, Ctx::Move);
+                let b = self.expr(&r.len, Ctx::Move);
+                a | b
+            }
+            Expr::Struct(s) => {
+                let mut any = false;
+                for field in &s.fields {
+                    any |= self.expr(&field.expr, Ctx::Move);
+                }
+                if let Some(rest) = &s.rest {
+                    any |= self.expr(rest, Ctx::Move);
+                }
+                any
+            }
+            Expr::Range(r) => {
+                let mut any = false;
+                if let Some(start) = &r.start {
+                    any |= self.expr(start, Ctx::Move);
+                }
+                if let Some(end) = &r.end {
+                    any |= self.expr(end, Ctx::Move);
+                }
+                any
+            }
+            Expr::Try(t) => self.expr(&t.expr, Ctx::Move),
+            Expr::Return(r) => r.expr.as_ref().is_some_and(|e| self.expr(e, Ctx::Move)),
+            Expr::Break(b) => b.expr.as_ref().is_some_and(|e| self.expr(e, Ctx::Move)),
+            Expr::Block(b) => self.block(&b.block),
+            Expr::Unsafe(u) => self.block(&u.block),
+            Expr::Const(c) => self.block(&c.block),
+            Expr::If(i) => {
+                self.scopes.push(Vec::new());
+                let cond = self.cond(&i.cond);
+                let then = self.block(&i.then_branch);
+                self.scopes.pop();
+                let els = i
+                    .else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| self.expr(e, Ctx::Move));
+                cond | then | els
+            }
+            Expr::Let(l) => {
+                // Outside `if`/`while` (e.g. inside `&&` chains): bindings go to the current scope.
+                let any = self.expr(&l.expr, Ctx::Place);
+                self.declare_pat(&l.pat, false);
+                any
+            }
+            Expr::Match(m) => {
+                let mut any = self.expr(&m.expr, Ctx::Place);
+                for arm in &m.arms {
+                    self.stack.push(node_id(arm));
+                    self.scopes.push(Vec::new());
+                    self.declare_pat(&arm.pat, false);
+                    let mut arm_any = match &arm.pat {
+                        Pat::Guard(g) => self.an.has_await.contains(&node_id(&*g.guard)),
+                        _ => false,
+                    };
+                    arm_any |= self.expr(&arm.body, Ctx::Move);
+                    self.scopes.pop();
+                    self.stack.pop();
+                    if arm_any {
+                        self.an.has_await.insert(node_id(arm));
+                    }
+                    any |= arm_any;
+                }
+                any
+            }
+            Expr::Loop(l) => self.in_loop(|w| w.block(&l.body)),
+            Expr::While(wh) => self.in_loop(|w| {
+                w.scopes.push(Vec::new());
+                let cond = w.cond(&wh.cond);
+                let body = w.block(&wh.body);
+                w.scopes.pop();
+                cond | body
+            }),
+            Expr::ForLoop(f) => {
+                let head = self.expr(&f.expr, Ctx::Move);
+                let body = self.in_loop(|w| {
+                    w.scopes.push(Vec::new());
+                    w.declare_pat(&f.pat, false);
+                    let body = w.block(&f.body);
+                    w.scopes.pop();
+                    body
+                });
+                head | body
+            }
+            Expr::Closure(c) => {
+                self.nested(c.capture.is_some(), |w| {
+                    w.scopes.push(Vec::new());
+                    for input in &c.inputs {
+                        w.declare_pat(input, false);
+                    }
+                    w.expr(&c.body, Ctx::Move);
+                    w.scopes.pop();
+                });
+                false
+            }
+            Expr::Async(a) => {
+                self.nested(a.capture.is_some(), |w| {
+                    w.block(&a.block);
+                });
+                false
+            }
+            Expr::TryBlock(t) => self.block(&t.block),
+            Expr::Macro(m) => self.mac(&m.mac, node_id(expr)),
+            Expr::Lit(_) | Expr::Continue(_) | Expr::Infer(_) => false,
+            other => {
+                self.tokens(other.to_token_stream());
+                false
+            }
+        }
+    }
+
+    fn exprs<'e>(&mut self, exprs: impl Iterator<Item = &'e Expr>) -> bool {
+        let mut any = false;
+        for e in exprs {
+            any |= self.expr(e, Ctx::Move);
+        }
+        any
+    }
+
+    /// An `if`/`while` condition; `let` bindings land in the scope pushed by the caller.
+    fn cond(&mut self, cond: &Expr) -> bool {
+        self.expr(cond, Ctx::Move)
+    }
+
+    fn in_loop(&mut self, f: impl FnOnce(&mut Self) -> bool) -> bool {
+        let start = self.tick();
+        let index = self.loops.len();
+        self.loops.push((start, u32::MAX));
+        let any = f(self);
+        let end = self.tick();
+        self.loops.truncate(index);
+        // Patch the end of this loop into every await recorded inside it.
+        for point in &mut self.an.awaits {
+            for range in &mut point.loops {
+                if range.0 == start {
+                    range.1 = end;
+                }
+            }
+        }
+        any
+    }
+
+    fn nested(&mut self, moves: bool, f: impl FnOnce(&mut Self)) {
+        let saved = self.move_capture;
+        self.closure_depth += 1;
+        self.move_capture |= moves;
+        f(self);
+        self.closure_depth -= 1;
+        self.move_capture = saved;
+    }
+
+    fn mac(&mut self, mac: &syn::Macro, id: NodeId) -> bool {
+        match macros::parse(mac) {
+            Some(MacroArgs {
+                exprs,
+                format_names,
+                moves,
+                ..
+            }) => {
+                let ctx = if moves { Ctx::Move } else { Ctx::Place };
+                let mut any = false;
+                for e in &exprs {
+                    any |= self.expr(e, ctx);
+                }
+                for name in &format_names {
+                    self.record(name, Event::Use);
+                }
+                if any {
+                    self.an.has_await.insert(id);
+                }
+                any
+            }
+            None => {
+                self.tokens(mac.tokens.clone());
+                false
+            }
+        }
+    }
+
+    /// Conservative scan of tokens we cannot parse: every identifier naming a local is a use.
+    fn tokens(&mut self, tokens: TokenStream) {
+        for tt in tokens {
+            match tt {
+                TokenTree::Ident(ident) => self.record(&ident.to_string(), Event::Use),
+                TokenTree::Group(g) => self.tokens(g.stream()),
+                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+            }
+        }
+    }
+}
+
+/// Calls `f` on each binding of a pattern, taking only the first alternative of or-patterns.
+pub fn for_each_binding<'p>(pat: &'p Pat, f: &mut impl FnMut(&'p syn::PatIdent)) {
+    walk_pat(pat, true, f);
+}
+
+fn for_each_binding_all<'p>(pat: &'p Pat, f: &mut impl FnMut(&'p syn::PatIdent)) {
+    walk_pat(pat, false, f);
+}
+
+fn walk_pat<'p>(pat: &'p Pat, first_alt: bool, f: &mut impl FnMut(&'p syn::PatIdent)) {
+    match pat {
+        Pat::Ident(pi) => {
+            if is_binding(pi) {
+                f(pi);
+            }
+            if let Some((_, sub)) = &pi.subpat {
+                walk_pat(sub, first_alt, f);
+            }
+        }
+        Pat::Or(or) => {
+            for (i, case) in or.cases.iter().enumerate() {
+                if i == 0 || !first_alt {
+                    walk_pat(case, first_alt, f);
+                }
+            }
+        }
+        Pat::Paren(p) => walk_pat(&p.pat, first_alt, f),
+        Pat::Reference(r) => walk_pat(&r.pat, first_alt, f),
+        Pat::Slice(s) => s.elems.iter().for_each(|p| walk_pat(p, first_alt, f)),
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| walk_pat(p, first_alt, f)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| walk_pat(p, first_alt, f)),
+        Pat::Struct(s) => s
+            .fields
+            .iter()
+            .for_each(|fp| walk_pat(&fp.pat, first_alt, f)),
+        Pat::Type(t) => walk_pat(&t.pat, first_alt, f),
+        Pat::Guard(g) => walk_pat(&g.pat, first_alt, f),
+        _ => {}
+    }
+}
+
+/// An identifier pattern binds a new local unless it names a unit struct, variant or constant.
+/// Without name resolution we follow the naming conventions: those start with an uppercase
+/// letter; bindings do not.
+pub fn is_binding(pi: &syn::PatIdent) -> bool {
+    pi.by_ref.is_some()
+        || pi.mutability.is_some()
+        || pi.subpat.is_some()
+        || !pi
+            .ident
+            .to_string()
+            .starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// Whether a `let` pattern moves its initializer (rather than only borrowing or ignoring it).
+fn binds_by_value(pat: &Pat) -> bool {
+    match pat {
+        Pat::Wild(_) => false,
+        Pat::Ident(pi) => pi.by_ref.is_none() || pi.subpat.is_some(),
+        Pat::Type(t) => binds_by_value(&t.pat),
+        Pat::Paren(p) => binds_by_value(&p.pat),
+        _ => true,
+    }
+}
+
+/// Method names that take `self` by value across the standard library and common crates.
+fn consumes_receiver(name: &str) -> bool {
+    const CONSUMING: &[&str] = &[
+        "and_then", "collect", "count", "err", "fold", "for_each", "json", "join", "map",
+        "map_err", "ok", "or_else", "sum", "product", "text", "wait",
+    ];
+    name.starts_with("into")
+        || name.starts_with("unwrap")
+        || name.starts_with("expect")
+        || CONSUMING.contains(&name)
+}
+
+/// Source text of a node, tidied for docs: `event ()` becomes `event()`.
+pub fn tokens_text<T: ToTokens + Spanned>(node: &T) -> String {
+    crate::emit::tidy_tokens(&node.to_token_stream().to_string())
+}

@@ -1,0 +1,125 @@
+//! Checks that find what the lowering cannot handle, before it runs, so each gets one clear
+//! error at the user's tokens.
+
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Expr, ItemFn};
+
+use crate::macros;
+
+struct Checker<'a> {
+    fn_name: &'a syn::Ident,
+    errors: Vec<syn::Error>,
+}
+
+impl<'ast> Visit<'ast> for Checker<'_> {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            // Their own `.await`s are theirs (and rustc rejects those in plain closures).
+            Expr::Closure(_) | Expr::Async(_) => {}
+            Expr::Await(a) => {
+                if is_self_call(&a.base, self.fn_name) {
+                    self.errors.push(syn::Error::new(
+                        a.base.span(),
+                        format!(
+                            "recursion in an async fn requires boxing: `{0}` would contain its own future; \
+                             box the call and coerce it to a trait object: \
+                             `let fut: ::core::pin::Pin<Box<dyn ::core::future::Future<Output = _>>> = Box::pin({0}(..)); fut.await`",
+                            self.fn_name
+                        ),
+                    ));
+                }
+                syn::visit::visit_expr(self, expr);
+            }
+            Expr::Macro(m) => self.check_macro(&m.mac),
+            _ => syn::visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_stmt_macro(&mut self, m: &'ast syn::StmtMacro) {
+        self.check_macro(&m.mac);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+impl Checker<'_> {
+    fn check_macro(&mut self, mac: &syn::Macro) {
+        let name = macros::name(mac);
+        if macros::is_awaiting(mac) {
+            self.errors.push(syn::Error::new(
+                mac.path.span(),
+                format!(
+                    "`{name}!` expands to its own `.await`, which #[visible_async] cannot see; \
+                     use the function form instead, e.g. `futures::future::join(a, b).await`"
+                ),
+            ));
+            return;
+        }
+        match macros::parse(mac) {
+            Some(args) => {
+                for e in &args.exprs {
+                    self.visit_expr(e);
+                }
+            }
+            None if macros::tokens_await(&mac.tokens) => self.errors.push(syn::Error::new(
+                mac.path.span(),
+                format!(
+                    "#[visible_async] cannot see an `.await` inside `{name}!`; \
+                     await into a `let` before the macro and pass the value"
+                ),
+            )),
+            None => {}
+        }
+    }
+}
+
+/// `f(..)` or `Self::f(..)` naming the function being transformed.
+fn is_self_call(expr: &Expr, name: &syn::Ident) -> bool {
+    match expr {
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => {
+                let segments: Vec<_> = p.path.segments.iter().collect();
+                match segments.as_slice() {
+                    [only] => only.ident == *name,
+                    [first, last] => first.ident == "Self" && last.ident == *name,
+                    _ => false,
+                }
+            }
+            _ => false,
+        },
+        Expr::Paren(p) => is_self_call(&p.expr, name),
+        _ => false,
+    }
+}
+
+/// Everything in the function the lowering cannot handle.
+pub fn check(item: &ItemFn) -> Vec<syn::Error> {
+    let mut errors = Vec::new();
+    if item.sig.asyncness.is_none() {
+        errors.push(syn::Error::new(
+            item.sig.fn_token.span,
+            "#[visible_async] goes on an `async fn`: this function is not `async`",
+        ));
+        return errors;
+    }
+    if let Some(receiver) = item.sig.receiver() {
+        errors.push(syn::Error::new(
+            receiver.span(),
+            "#[visible_async] does not support methods yet; make it a free function taking the value as an argument",
+        ));
+    }
+    if let Some(variadic) = &item.sig.variadic {
+        errors.push(syn::Error::new(
+            variadic.span(),
+            "#[visible_async] cannot transform a variadic function",
+        ));
+    }
+    let mut checker = Checker {
+        fn_name: &item.sig.ident,
+        errors: Vec::new(),
+    };
+    checker.visit_block(&item.block);
+    errors.extend(checker.errors);
+    errors
+}

@@ -1,0 +1,342 @@
+//! Assembles the expansion: the signature, the state enum, its `StateMachine` impl, and the
+//! poll closure built from the lowered arms.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::analyse::Analysis;
+use crate::lower::{Field, Key, Lowerer, hidden};
+use crate::signature::Signature;
+
+/// `event ()` → `event()`: token text tidied for a doc line.
+pub fn tidy_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let prev = if i > 0 { chars[i - 1] } else { ' ' };
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            let glue_before = matches!(
+                next,
+                '(' | ')' | '[' | ']' | '.' | ',' | ';' | '?' | ':' | '!'
+            ) && !(next == ':' && prev == ':')
+                && !(next == '!' && prev == '=');
+            let glue_after = matches!(prev, '(' | '[' | '.' | '&' | '!' | '#')
+                || (prev == ':' && i >= 2 && chars[i - 2] == ':');
+            if glue_before || glue_after {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in name.trim_start_matches("r#").chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Names the enum's type parameters: one per saved value and one per awaited future.
+struct TypeParams {
+    names: HashMap<Key, syn::Ident>,
+    order: Vec<syn::Ident>,
+    used: HashMap<String, usize>,
+}
+
+impl TypeParams {
+    fn get(&mut self, key: Key, field: &syn::Ident) -> syn::Ident {
+        if let Some(name) = self.names.get(&key) {
+            return name.clone();
+        }
+        let base = match key {
+            Key::Binding(_) | Key::Arg(_) => format!("T{}", camel(&field.to_string())),
+            Key::Temp(n) => format!("TTmp{n}"),
+            Key::Iter(n) => format!("TIter{n}"),
+        };
+        let ident = self.fresh(&base);
+        self.names.insert(key, ident.clone());
+        ident
+    }
+
+    fn fresh(&mut self, base: &str) -> syn::Ident {
+        let count = self.used.entry(base.to_string()).or_insert(0);
+        let name = if *count == 0 {
+            base.to_string()
+        } else {
+            format!("{base}{count}")
+        };
+        *count += 1;
+        let ident = syn::Ident::new(&name, Span::call_site());
+        self.order.push(ident.clone());
+        ident
+    }
+}
+
+/// One argument of the function as the `Unresumed` variant stores it.
+pub struct Param<'a> {
+    pub key: Key,
+    /// The pattern to bind in the body, for arguments that are not a plain identifier.
+    pub pat: Option<&'a syn::Pat>,
+    /// The identifier the arm binds the stored argument to.
+    pub ident: syn::Ident,
+    pub mutable: bool,
+    /// The expression passing the argument into `Unresumed`.
+    pub value: TokenStream,
+}
+
+#[allow(clippy::too_many_lines)]
+pub fn emit(
+    sig: &Signature,
+    an: &Analysis,
+    params: &[Param<'_>],
+    body: &syn::Block,
+    option_try: bool,
+    hoisted: &[syn::Item],
+) -> Result<TokenStream, Vec<syn::Error>> {
+    let name = format_ident!("{}", camel(&sig.ident.to_string()));
+    let name = if name == "Self" {
+        format_ident!("SelfFuture")
+    } else {
+        name
+    };
+    let proj = format_ident!("{}Proj", name);
+    let replace = format_ident!("{}Replace", name);
+
+    let mut lowerer = Lowerer::new(an, name.clone(), option_try);
+    lowerer.unit_output = sig.unit_output;
+    lowerer.arg_kept = params
+        .iter()
+        .map(|p| p.pat.is_none_or(|pat| matches!(pat, syn::Pat::Wild(_))))
+        .collect();
+    let lower_params: Vec<(Key, Option<&syn::Pat>, syn::Ident, bool)> = params
+        .iter()
+        .map(|p| (p.key, p.pat, p.ident.clone(), p.mutable))
+        .collect();
+
+    let unresumed_code = lowerer.unresumed(&lower_params, body);
+    let resume_codes: Vec<TokenStream> = (0..an.awaits.len())
+        .map(|k| lowerer.resume(k, &lower_params, body))
+        .collect();
+    if !lowerer.errors.is_empty() {
+        return Err(lowerer.errors);
+    }
+
+    let mut types = TypeParams {
+        names: HashMap::new(),
+        order: Vec::new(),
+        used: HashMap::new(),
+    };
+
+    // `Unresumed`: the arguments, in order.
+    let unresumed_fields: Vec<(syn::Ident, syn::Ident)> = params
+        .iter()
+        .map(|p| {
+            let field = field_ident(&p.ident);
+            let ty = types.get(p.key, &field);
+            (field, ty)
+        })
+        .collect();
+
+    // `SuspendN`: the awaited future, then the saved values in the order they are dropped.
+    let mut variants = Vec::new();
+    let mut suspend_arms = Vec::new();
+    let mut state_names = Vec::new();
+    let mut await_points = Vec::new();
+    for (k, point) in an.awaits.iter().enumerate() {
+        let fields: Vec<Field> = lowerer.variants[k].clone().unwrap_or_default();
+        let variant = format_ident!("Suspend{}", k);
+        let future_ty = types.fresh(&format!("F{k}"));
+        let mut decls = vec![quote!(#[pin] __awaitee: #future_ty)];
+        for field in fields.iter().rev() {
+            let ty = types.get(field.key, &field.name);
+            let fname = &field.name;
+            decls.push(quote!(#fname: #ty));
+        }
+        let held: Vec<String> = fields
+            .iter()
+            .filter(|f| matches!(f.key, Key::Binding(_)))
+            .map(|f| format!("`{}`", f.name))
+            .collect();
+        let location = location(point.span);
+        let mut doc = format!(" Suspended at `{}.await` ({location}).", point.text);
+        if !held.is_empty() {
+            doc.push_str(&format!(" Holds {}.", held.join(", ")));
+        }
+        variants.push(quote! {
+            #[doc = #doc]
+            #variant { #(#decls),* }
+        });
+
+        let pattern = fields.iter().map(|f| {
+            let (fname, binding) = (&f.name, &f.binding);
+            let mutability = (f.mutable && f.binding == f.name && matches!(f.key, Key::Binding(_)))
+                .then(|| quote!(mut));
+            if binding.to_string() == fname.to_string() && matches!(f.key, Key::Binding(_)) {
+                quote!(#mutability #binding)
+            } else {
+                quote!(#fname: #mutability #binding)
+            }
+        });
+        let code = &resume_codes[k];
+        let output = hidden("__output");
+        suspend_arms.push(quote! {
+            #proj::#variant { __awaitee, .. } => {
+                let #output = ::core::task::ready!(::core::future::Future::poll(__awaitee, __cx));
+                let #replace::#variant { #(#pattern,)* .. } = __state.as_mut().project_replace(#name::Panicked) else {
+                    ::core::unreachable!()
+                };
+                #code
+            }
+        });
+        state_names.push(quote!(Self::#variant { .. } => ::core::stringify!(#variant),));
+        let (line, column) = line_column(point.span);
+        let text = &point.text;
+        await_points.push(quote! {
+            Self::#variant { .. } => ::core::option::Option::Some(&::visible_async::__private::AwaitPoint {
+                expr: #text,
+                file: ::core::file!(),
+                line: #line,
+                column: #column,
+            }),
+        });
+    }
+
+    let generics = &types.order;
+    let generics_decl = if generics.is_empty() {
+        quote!()
+    } else {
+        quote!(<#(#generics),*>)
+    };
+
+    let unresumed_decl = if unresumed_fields.is_empty() {
+        quote!(Unresumed)
+    } else {
+        let decls = unresumed_fields.iter().map(|(f, t)| quote!(#f: #t));
+        quote!(Unresumed { #(#decls),* })
+    };
+    let unresumed_init = if params.is_empty() {
+        quote!(#name::Unresumed)
+    } else {
+        let inits = params.iter().zip(&unresumed_fields).map(|(p, (f, _))| {
+            let value = &p.value;
+            quote!(#f: #value)
+        });
+        quote!(#name::Unresumed { #(#inits),* })
+    };
+    let unresumed_pattern = if params.is_empty() {
+        quote!(#replace::Unresumed)
+    } else {
+        let binds = params.iter().zip(&unresumed_fields).map(|(p, (f, _))| {
+            let ident = &p.ident;
+            let mutability = p.mutable.then(|| quote!(mut));
+            if matches!(p.key, Key::Binding(_)) && *f == *ident {
+                quote!(#mutability #ident)
+            } else {
+                quote!(#f: #mutability #ident)
+            }
+        });
+        quote!(#replace::Unresumed { #(#binds),* })
+    };
+
+    let fn_name = sig.ident.to_string();
+    let doc = format!(
+        " The state machine of `{fn_name}`: one variant per point where it can be suspended."
+    );
+    let poll_label = lowerer.uses_poll_label.then(|| {
+        let label = syn::Lifetime::new("'__poll", Span::mixed_site());
+        quote!(#label:)
+    });
+
+    Ok(quote! {
+        #(#hoisted)*
+        ::visible_async::__private::pin_project! {
+            #[doc = #doc]
+            #[project = #proj]
+            #[project_replace = #replace]
+            #[allow(non_camel_case_types, clippy::large_enum_variant)]
+            enum #name #generics_decl {
+                /// Created but not yet polled: holds the arguments.
+                #unresumed_decl,
+                #(#variants,)*
+                /// Finished: polling again panics.
+                Returned,
+                /// Panicked while running: polling again panics.
+                Panicked,
+            }
+        }
+
+        impl #generics_decl ::visible_async::__private::StateMachine for #name #generics_decl {
+            const FUNCTION: &'static str = #fn_name;
+            const RETURNED: Self = Self::Returned;
+
+            fn state_name(&self) -> &'static str {
+                match self {
+                    Self::Unresumed { .. } => "Unresumed",
+                    #(#state_names)*
+                    Self::Returned => "Returned",
+                    Self::Panicked => "Panicked",
+                }
+            }
+
+            fn await_point(&self) -> ::core::option::Option<&'static ::visible_async::__private::AwaitPoint> {
+                match self {
+                    #(#await_points)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop)]
+        let future = ::visible_async::__private::VisibleFuture::new(#unresumed_init, |mut __state, __cx| #poll_label loop {
+            match __state.as_mut().project() {
+                #proj::Unresumed { .. } => {
+                    let #unresumed_pattern = __state.as_mut().project_replace(#name::Panicked) else {
+                        ::core::unreachable!()
+                    };
+                    #unresumed_code
+                }
+                #(#suspend_arms)*
+                #proj::Returned => ::visible_async::__private::resumed_after_completion(),
+                #proj::Panicked => ::visible_async::__private::resumed_after_panicking(),
+            }
+        });
+        future
+    })
+}
+
+fn field_ident(ident: &syn::Ident) -> syn::Ident {
+    let name = ident.to_string();
+    syn::Ident::new(name.trim_start_matches("r#"), ident.span())
+}
+
+fn line_column(span: Span) -> (u32, u32) {
+    let start = span.start();
+    (
+        u32::try_from(start.line).unwrap_or(0),
+        u32::try_from(start.column + 1).unwrap_or(0),
+    )
+}
+
+fn location(span: Span) -> String {
+    let (line, column) = line_column(span);
+    let file = span.file();
+    if file.is_empty() {
+        format!("line {line}:{column}")
+    } else {
+        format!("{file}:{line}:{column}")
+    }
+}

@@ -1,0 +1,1695 @@
+//! Lowering: the body becomes one block of code per resume point (`Unresumed` and each
+//! `SuspendN`), each running until the next `.await` or the end of the body.
+//!
+//! Forward code is the user's code as written, except that reaching an `.await` stores the
+//! awaited future and every value alive at that point into the `SuspendN` variant and jumps to
+//! the top of the poll loop. Resume code for `SuspendN` is rebuilt from the `.await` outwards
+//! (a zipper): the rest of the innermost statement with the awaited output in the hole, then the
+//! rest of the block, then the rest of each enclosing construct: `if` and `match` simply end,
+//! loops run the rest of the current iteration and then loop again. Code after a join point is
+//! therefore repeated once per resume point that reaches it, never once per path, so the
+//! expansion grows linearly with the number of `.await`s.
+//!
+//! Values evaluated before an `.await` in the same statement (the `a()` in `f(a(), b.await)`)
+//! are kept in hidden temporaries that live until the end of the statement, like rustc's.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr, Pat, Stmt};
+
+use crate::analyse::{Analysis, NodeId, for_each_binding, node_id};
+use crate::macros;
+
+/// How the value of an expression is used by its parent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    /// Moved or copied: call arguments, operands, initializers.
+    Value,
+    /// Used in place: receivers, `&` operands, scrutinees. A saved value used here is moved
+    /// back into a temporary with `{ x }`, so it is dropped at the end of the statement.
+    Place,
+}
+
+/// The code for a piece of syntax: statements to run first and the value, or statements that
+/// end by suspending (or otherwise leaving) so that no value is produced.
+pub enum Flow {
+    Value(Vec<TokenStream>, TokenStream),
+    Diverges(Vec<TokenStream>),
+}
+
+/// What a saved field holds.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Key {
+    /// A `let`, pattern or parameter binding of the user's.
+    Binding(usize),
+    /// A raw argument whose pattern is not a plain identifier (`_`, `(a, b)`).
+    Arg(usize),
+    /// A value evaluated before an `.await` in the same statement.
+    Temp(usize),
+    /// The iterator of a `for` loop with an `.await` in its body.
+    Iter(usize),
+}
+
+/// A value alive in the code being generated.
+#[derive(Clone)]
+struct Slot {
+    key: Key,
+    /// The identifier the generated code uses for it.
+    ident: syn::Ident,
+    mutable: bool,
+}
+
+enum Frame {
+    /// A scope with the values declared in it so far. `body` marks the function's top scope,
+    /// whose values the resume code binds straight from the state.
+    Scope { slots: Vec<Slot>, body: bool },
+    /// A loop. `resumed` holds the labels of the blocks standing in for the loop while resume
+    /// code runs the rest of an iteration outside of any real loop.
+    Loop {
+        label: Option<syn::Lifetime>,
+        resumed: Option<(syn::Lifetime, syn::Lifetime)>,
+    },
+}
+
+/// A field of a `SuspendN` variant.
+#[derive(Clone)]
+pub struct Field {
+    pub key: Key,
+    pub name: syn::Ident,
+    /// How the resume code binds it: the user's identifier at the body's top scope, else a
+    /// hidden one that an inner scope moves into the user's identifier.
+    pub binding: syn::Ident,
+    pub mutable: bool,
+}
+
+pub struct Lowerer<'a> {
+    pub an: &'a Analysis,
+    pub enum_name: syn::Ident,
+    /// Fields of each `SuspendN`, in declaration order (outermost first), once known.
+    pub variants: Vec<Option<Vec<Field>>>,
+    pub errors: Vec<syn::Error>,
+    frames: Vec<Frame>,
+    temps: HashMap<NodeId, usize>,
+    iters: HashMap<NodeId, usize>,
+    field_names: HashMap<Key, syn::Ident>,
+    used_names: HashMap<String, usize>,
+    /// Real loops entered since the start of the arm being generated.
+    arm_loop_depth: usize,
+    pub uses_poll_label: bool,
+    label_count: usize,
+    /// Whether `?` must be spelled out (the function returns `Option`).
+    pub option_try: bool,
+    pub arg_kept: Vec<bool>,
+    /// Whether the function returns `()`.
+    pub unit_output: bool,
+}
+
+pub fn hidden(name: &str) -> syn::Ident {
+    syn::Ident::new(name, Span::mixed_site())
+}
+
+fn lifetime(name: &str) -> syn::Lifetime {
+    syn::Lifetime::new(name, Span::mixed_site())
+}
+
+pub fn is_comparison(op: &syn::BinOp) -> bool {
+    use syn::BinOp::{Eq, Ge, Gt, Le, Lt, Ne};
+    matches!(op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_))
+}
+
+pub fn is_compound_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp::{
+        AddAssign, BitAndAssign, BitOrAssign, BitXorAssign, DivAssign, MulAssign, RemAssign,
+        ShlAssign, ShrAssign, SubAssign,
+    };
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(an: &'a Analysis, enum_name: syn::Ident, option_try: bool) -> Self {
+        Lowerer {
+            an,
+            enum_name,
+            variants: vec![None; an.awaits.len()],
+            errors: Vec::new(),
+            frames: Vec::new(),
+            temps: HashMap::new(),
+            iters: HashMap::new(),
+            field_names: HashMap::new(),
+            used_names: HashMap::new(),
+            arm_loop_depth: 0,
+            uses_poll_label: false,
+            label_count: 0,
+            option_try,
+            arg_kept: Vec::new(),
+            unit_output: false,
+        }
+    }
+
+    // ----- arms ---------------------------------------------------------------------------
+
+    /// The code of the `Unresumed` arm after the arguments are bound: `params` are the
+    /// argument bindings (`let` statements for patterns) already emitted by the caller.
+    pub fn unresumed(
+        &mut self,
+        params: &[(Key, Option<&Pat>, syn::Ident, bool)],
+        body: &Block,
+    ) -> TokenStream {
+        self.arm_loop_depth = 0;
+        self.frames.push(Frame::Scope {
+            slots: Vec::new(),
+            body: true,
+        });
+        let mut out = TokenStream::new();
+        for (key, pat, ident, mutable) in params {
+            self.push_slot(*key, ident.clone(), *mutable);
+            if let Some(pat) = pat {
+                let ident = ident.clone();
+                out.extend(quote!(let #pat = #ident;));
+                self.declare_pat(pat);
+            }
+        }
+        out.extend(self.body_rest(&body.stmts, 0));
+        self.frames.pop();
+        out
+    }
+
+    /// The resume code of `SuspendK`, after the awaited output is in `__output` and the
+    /// state's fields are bound by the pattern `Self::field_pattern`.
+    pub fn resume(
+        &mut self,
+        k: usize,
+        params: &[(Key, Option<&Pat>, syn::Ident, bool)],
+        body: &Block,
+    ) -> TokenStream {
+        self.arm_loop_depth = 0;
+        self.frames.push(Frame::Scope {
+            slots: Vec::new(),
+            body: true,
+        });
+        for (key, pat, ident, mutable) in params {
+            self.push_slot(*key, ident.clone(), *mutable);
+            if let Some(pat) = pat {
+                self.declare_pat(pat);
+            }
+        }
+        let out = self.resume_stmts(&body.stmts, k, true);
+        self.frames.pop();
+        out
+    }
+
+    /// Statements of the body from `start` on, ending in `return Poll::Ready(..)`.
+    fn body_rest(&mut self, stmts: &[Stmt], start: usize) -> TokenStream {
+        let (out, tail, diverged) = self.fwd_stmts(&stmts[start..]);
+        self.finish_body(out, tail, diverged, stmts)
+    }
+
+    /// Completes the future with the body's value. Without a tail expression the value is
+    /// `()`, unless the body ends by diverging (`return x;`): then the statements go inside the
+    /// `Ready(..)`, where a block ending in a diverging statement takes any type, as in rustc.
+    fn finish_body(
+        &self,
+        mut out: Vec<TokenStream>,
+        tail: Option<TokenStream>,
+        diverged: bool,
+        stmts: &[Stmt],
+    ) -> TokenStream {
+        if diverged {
+            return quote!(#(#out)*);
+        }
+        if let Some(tail) = tail {
+            out.push(Self::complete(tail));
+            return quote!(#(#out)*);
+        }
+        if stmts.last().is_some_and(ends_by_diverging) {
+            return quote!(#(#out)*);
+        }
+        if self.unit_output {
+            out.push(Self::complete(quote!(())));
+            return quote!(#(#out)*);
+        }
+        Self::complete(quote!({ #(#out)* }))
+    }
+
+    fn complete(value: TokenStream) -> TokenStream {
+        quote!(return ::core::task::Poll::Ready(#value);)
+    }
+
+    // ----- frames and fields --------------------------------------------------------------
+
+    fn push_slot(&mut self, key: Key, ident: syn::Ident, mutable: bool) {
+        if let Some(Frame::Scope { slots, .. }) = self
+            .frames
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Scope { .. }))
+        {
+            slots.push(Slot {
+                key,
+                ident,
+                mutable,
+            });
+        }
+    }
+
+    fn declare_pat(&mut self, pat: &Pat) {
+        let mut found = Vec::new();
+        for_each_binding(pat, &mut |pi| {
+            found.push((node_id(pi), pi.ident.clone(), pi.mutability.is_some()))
+        });
+        for (id, ident, mutable) in found {
+            if let Some(&b) = self.an.binding_of.get(&id) {
+                self.push_slot(Key::Binding(b), ident, mutable);
+            }
+        }
+    }
+
+    fn is_kept(&self, key: Key, k: usize) -> bool {
+        match key {
+            Key::Binding(b) => self.an.is_kept(b, k),
+            Key::Arg(i) => self.arg_kept.get(i).copied().unwrap_or(true),
+            Key::Temp(_) | Key::Iter(_) => true,
+        }
+    }
+
+    fn field_name(&mut self, key: Key, ident: &syn::Ident) -> syn::Ident {
+        if let Some(name) = self.field_names.get(&key) {
+            return name.clone();
+        }
+        let base = ident.to_string();
+        let base = base.strip_prefix("r#").unwrap_or(&base).to_string();
+        let count = self.used_names.entry(base.clone()).or_insert(0);
+        let name = if *count == 0 {
+            base.clone()
+        } else {
+            format!("{base}_{count}")
+        };
+        *count += 1;
+        let name = syn::Ident::new(&name, ident.span());
+        self.field_names.insert(key, name.clone());
+        name
+    }
+
+    /// The fields of `SuspendK`, computed from the values alive in the frames.
+    fn fields_at(&mut self, k: usize) -> Vec<Field> {
+        let mut fields = Vec::new();
+        let mut live: Vec<(Slot, bool)> = Vec::new();
+        for frame in &self.frames {
+            if let Frame::Scope { slots, body } = frame {
+                for slot in slots {
+                    live.push((slot.clone(), *body));
+                }
+            }
+        }
+        for (slot, body) in live {
+            if !self.is_kept(slot.key, k) {
+                continue;
+            }
+            let name = self.field_name(slot.key, &slot.ident);
+            let binding = if body && matches!(slot.key, Key::Binding(_)) {
+                slot.ident.clone()
+            } else {
+                hidden(&name.to_string())
+            };
+            fields.push(Field {
+                key: slot.key,
+                name,
+                binding,
+                mutable: slot.mutable,
+            });
+        }
+        fields
+    }
+
+    /// Stores the awaited future and the live values in `SuspendK`, then polls it.
+    fn suspend(&mut self, k: usize, awaited: &TokenStream) -> TokenStream {
+        let fields = self.fields_at(k);
+        self.check_shadowing(k, &fields);
+        let name = &self.enum_name;
+        let variant = format_ident!("Suspend{}", k);
+        let inits = fields.iter().map(|f| {
+            let field = &f.name;
+            let value = self.current_ident(f.key);
+            quote!(#field: #value)
+        });
+        let inits: Vec<TokenStream> = inits.collect();
+        if self.variants[k].is_none() {
+            self.variants[k] = Some(fields);
+        }
+        let cont = if self.arm_loop_depth > 0 {
+            self.uses_poll_label = true;
+            let label = lifetime("'__poll");
+            quote!(continue #label;)
+        } else {
+            quote!(continue;)
+        };
+        let span = self.an.awaits[k].span;
+        let awaitee = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#awaited));
+        quote! {
+            __state.set(#name::#variant { __awaitee: #awaitee #(, #inits)* });
+            #cont
+        }
+    }
+
+    fn current_ident(&self, key: Key) -> syn::Ident {
+        for frame in self.frames.iter().rev() {
+            if let Frame::Scope { slots, .. } = frame {
+                if let Some(slot) = slots.iter().rev().find(|s| s.key == key) {
+                    return slot.ident.clone();
+                }
+            }
+        }
+        hidden("__missing")
+    }
+
+    /// Two kept values under one name: the older is unreachable by name in the generated code.
+    fn check_shadowing(&mut self, k: usize, fields: &[Field]) {
+        for (i, a) in fields.iter().enumerate() {
+            for b in &fields[i + 1..] {
+                if matches!(a.key, Key::Binding(_))
+                    && matches!(b.key, Key::Binding(_))
+                    && self.current_ident(a.key) == self.current_ident(b.key)
+                {
+                    let message = format!(
+                        "`{}` is shadowed while the older value is still alive across this `.await`; \
+                         #[visible_async] cannot reach the older value: give one of them another name",
+                        self.current_ident(a.key)
+                    );
+                    self.errors
+                        .push(syn::Error::new(self.an.awaits[k].span, message));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// `let` statements that move the state's values into the scope the resume code is
+    /// rebuilding, or declare the ones that are not kept but assigned later.
+    fn rebinds(&mut self, k: usize) -> Vec<TokenStream> {
+        let mut out = Vec::new();
+        let Some(Frame::Scope { slots, body }) = self.frames.last() else {
+            return out;
+        };
+        let (slots, body) = (slots.clone(), *body);
+        for slot in slots {
+            let ident = &slot.ident;
+            let mutability = slot.mutable.then(|| quote!(mut));
+            if self.is_kept(slot.key, k) {
+                if body && matches!(slot.key, Key::Binding(_)) {
+                    continue;
+                }
+                let name = self.field_name(slot.key, &slot.ident);
+                let from = hidden(&name.to_string());
+                if !(body && matches!(slot.key, Key::Arg(_) | Key::Temp(_))) {
+                    out.push(quote!(let #mutability #ident = #from;));
+                }
+            } else if let Key::Binding(b) = slot.key {
+                if self.an.is_mentioned_after(b, k) {
+                    out.push(quote!(let #mutability #ident;));
+                }
+            }
+        }
+        out
+    }
+
+    // ----- statements ---------------------------------------------------------------------
+
+    /// Forward code of statements: (statements, tail value, whether it always suspends).
+    fn fwd_stmts(&mut self, stmts: &[Stmt]) -> (Vec<TokenStream>, Option<TokenStream>, bool) {
+        let mut out = Vec::new();
+        for (i, stmt) in stmts.iter().enumerate() {
+            let last = i + 1 == stmts.len();
+            match self.fwd_stmt(stmt, last) {
+                StmtOut::Stmts(s) => out.extend(s),
+                StmtOut::Tail(s, tail) => {
+                    out.extend(s);
+                    return (out, Some(tail), false);
+                }
+                StmtOut::Diverges(s) => {
+                    out.extend(s);
+                    return (out, None, true);
+                }
+            }
+        }
+        (out, None, false)
+    }
+
+    fn fwd_stmt(&mut self, stmt: &Stmt, last: bool) -> StmtOut {
+        if !self.an.contains_await(stmt) {
+            let out = self.verbatim_stmt(stmt);
+            if let Stmt::Local(local) = stmt {
+                self.declare_pat(&local.pat);
+            }
+            if let (true, Stmt::Expr(_, None)) = (last, stmt) {
+                return StmtOut::Tail(Vec::new(), out);
+            }
+            return StmtOut::Stmts(vec![out]);
+        }
+        match stmt {
+            Stmt::Local(local) => {
+                let Some(init) = &local.init else {
+                    return StmtOut::Stmts(Vec::new());
+                };
+                if self.an.contains_await(&*init.expr) {
+                    self.frames.push(Frame::Scope {
+                        slots: Vec::new(),
+                        body: false,
+                    });
+                    let flow = self.fwd_expr(&init.expr, let_ctx(&local.pat));
+                    self.frames.pop();
+                    self.finish_local(local, flow, None)
+                } else {
+                    // The `.await` is in the `else` block.
+                    let value = self.verbatim(&init.expr);
+                    let diverge = init.diverge.as_ref().map(|(_, e)| self.fwd_expr_tokens(e));
+                    self.finish_local(local, Flow::Value(Vec::new(), value), diverge)
+                }
+            }
+            Stmt::Expr(expr, semi) => {
+                self.frames.push(Frame::Scope {
+                    slots: Vec::new(),
+                    body: false,
+                });
+                let flow = self.fwd_expr(expr, Ctx::Value);
+                self.frames.pop();
+                Self::finish_expr_stmt(flow, semi.is_none() && last)
+            }
+            Stmt::Macro(m) => {
+                self.frames.push(Frame::Scope {
+                    slots: Vec::new(),
+                    body: false,
+                });
+                let flow = self.fwd_macro(&m.mac, None);
+                self.frames.pop();
+                let semi = &m.semi_token;
+                match flow {
+                    Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(s, &quote!(#v #semi))]),
+                    Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+                }
+            }
+            Stmt::Item(item) => StmtOut::Stmts(vec![item.to_token_stream()]),
+        }
+    }
+
+    fn finish_local(
+        &mut self,
+        local: &syn::Local,
+        flow: Flow,
+        diverge: Option<TokenStream>,
+    ) -> StmtOut {
+        let pat = &local.pat;
+        let attrs = &local.attrs;
+        match flow {
+            Flow::Value(s, v) => {
+                let value = if s.is_empty() {
+                    v
+                } else {
+                    quote!({ #(#s)* #v })
+                };
+                let else_part = match (&local.init, diverge) {
+                    (_, Some(d)) => quote!(else #d),
+                    (Some(init), None) => match &init.diverge {
+                        Some((_, e)) => {
+                            let e = self.verbatim(e);
+                            quote!(else #e)
+                        }
+                        None => TokenStream::new(),
+                    },
+                    (None, None) => TokenStream::new(),
+                };
+                let out = quote!(#(#attrs)* let #pat = #value #else_part;);
+                self.declare_pat(pat);
+                StmtOut::Stmts(vec![out])
+            }
+            Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+        }
+    }
+
+    fn finish_expr_stmt(flow: Flow, tail: bool) -> StmtOut {
+        match flow {
+            Flow::Value(s, v) if tail => StmtOut::Tail(s, v),
+            Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(s, &quote!(#v;))]),
+            Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+        }
+    }
+
+    /// Resume code of statements, `stmts[i]` holding suspension point `k`. At the body's top
+    /// level it ends by completing the future.
+    fn resume_stmts(&mut self, stmts: &[Stmt], k: usize, body_level: bool) -> TokenStream {
+        let (out, tail, diverged) = self.resume_stmts_parts(stmts, k);
+        if body_level {
+            self.finish_body(out, tail, diverged, stmts)
+        } else {
+            quote!(#(#out)* #tail)
+        }
+    }
+
+    fn resume_stmts_parts(
+        &mut self,
+        stmts: &[Stmt],
+        k: usize,
+    ) -> (Vec<TokenStream>, Option<TokenStream>, bool) {
+        let Some(i) = stmts.iter().position(|s| self.an.contains(s, k)) else {
+            return (Vec::new(), None, false);
+        };
+        for stmt in &stmts[..i] {
+            if let Stmt::Local(local) = stmt {
+                self.declare_pat(&local.pat);
+            }
+        }
+        let mut out = self.rebinds(k);
+        let last = i + 1 == stmts.len();
+        let step = match &stmts[i] {
+            Stmt::Local(local) => {
+                let Some(init) = local.init.as_ref() else {
+                    return (out, None, false);
+                };
+                if self.an.contains(&*init.expr, k) {
+                    self.frames.push(Frame::Scope {
+                        slots: Vec::new(),
+                        body: false,
+                    });
+                    let flow = self.resume_expr(&init.expr, k, let_ctx(&local.pat));
+                    self.frames.pop();
+                    self.finish_local(local, flow, None)
+                } else {
+                    let diverge = init.diverge.as_ref().map(|(_, e)| &**e);
+                    match diverge.map(|e| self.resume_expr(e, k, Ctx::Value)) {
+                        Some(Flow::Value(s, v)) => StmtOut::Diverges(vec![quote!({ #(#s)* #v; })]),
+                        Some(Flow::Diverges(s)) => StmtOut::Diverges(s),
+                        None => StmtOut::Diverges(Vec::new()),
+                    }
+                }
+            }
+            Stmt::Expr(expr, semi) => {
+                self.frames.push(Frame::Scope {
+                    slots: Vec::new(),
+                    body: false,
+                });
+                let flow = self.resume_expr(expr, k, Ctx::Value);
+                self.frames.pop();
+                Self::finish_expr_stmt(flow, semi.is_none() && last)
+            }
+            Stmt::Macro(m) => {
+                self.frames.push(Frame::Scope {
+                    slots: Vec::new(),
+                    body: false,
+                });
+                let flow = self.fwd_macro(&m.mac, Some(k));
+                self.frames.pop();
+                let semi = &m.semi_token;
+                match flow {
+                    Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(s, &quote!(#v #semi))]),
+                    Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+                }
+            }
+            Stmt::Item(_) => StmtOut::Stmts(Vec::new()),
+        };
+        match step {
+            StmtOut::Stmts(s) => out.extend(s),
+            StmtOut::Tail(s, tail) => {
+                out.extend(s);
+                return (out, Some(tail), false);
+            }
+            StmtOut::Diverges(s) => {
+                out.extend(s);
+                return (out, None, true);
+            }
+        }
+        let (rest, tail, diverged) = self.fwd_stmts(&stmts[i + 1..]);
+        out.extend(rest);
+        (out, tail, diverged)
+    }
+
+    // ----- blocks -------------------------------------------------------------------------
+
+    /// Forward code of a block, with `pats` bound at its start (`if let`, arms, `for`).
+    fn fwd_block(&mut self, block: &Block, pats: &[&Pat]) -> (TokenStream, bool) {
+        self.frames.push(Frame::Scope {
+            slots: Vec::new(),
+            body: false,
+        });
+        for pat in pats {
+            self.declare_pat(pat);
+        }
+        let (stmts, tail, diverged) = self.fwd_stmts(&block.stmts);
+        self.frames.pop();
+        (
+            quote_spanned!(block.brace_token.span.join()=> { #(#stmts)* #tail }),
+            diverged,
+        )
+    }
+
+    fn resume_block(&mut self, block: &Block, k: usize, pats: &[&Pat]) -> (TokenStream, bool) {
+        self.frames.push(Frame::Scope {
+            slots: Vec::new(),
+            body: false,
+        });
+        for pat in pats {
+            self.declare_pat(pat);
+        }
+        let (stmts, tail, diverged) = self.resume_stmts_parts(&block.stmts, k);
+        self.frames.pop();
+        (
+            quote_spanned!(block.brace_token.span.join()=> { #(#stmts)* #tail }),
+            diverged,
+        )
+    }
+
+    fn block_flow((tokens, diverged): (TokenStream, bool)) -> Flow {
+        if diverged {
+            Flow::Diverges(vec![tokens])
+        } else {
+            Flow::Value(Vec::new(), tokens)
+        }
+    }
+
+    /// Resume code of a block expression (as the value of an arm, an `else`, ...).
+    fn resume_block_expr(&mut self, expr: &Expr, k: usize, pats: &[&Pat]) -> Flow {
+        match expr {
+            Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+                Self::block_flow(self.resume_block(&b.block, k, pats))
+            }
+            _ => {
+                self.frames.push(Frame::Scope {
+                    slots: Vec::new(),
+                    body: false,
+                });
+                for pat in pats {
+                    self.declare_pat(pat);
+                }
+                let mut rebinds = self.rebinds(k);
+                let flow = self.resume_expr(expr, k, Ctx::Value);
+                self.frames.pop();
+                match flow {
+                    Flow::Value(s, v) => {
+                        rebinds.extend(s);
+                        Flow::Value(Vec::new(), quote!({ #(#rebinds)* #v }))
+                    }
+                    Flow::Diverges(s) => {
+                        rebinds.extend(s);
+                        Flow::Diverges(vec![quote!({ #(#rebinds)* })])
+                    }
+                }
+            }
+        }
+    }
+
+    fn fwd_block_expr(&mut self, expr: &Expr, pats: &[&Pat]) -> TokenStream {
+        match expr {
+            Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+                self.fwd_block(&b.block, pats).0
+            }
+            _ => {
+                self.frames.push(Frame::Scope {
+                    slots: Vec::new(),
+                    body: false,
+                });
+                for pat in pats {
+                    self.declare_pat(pat);
+                }
+                let tokens = self.fwd_expr_tokens(expr);
+                self.frames.pop();
+                tokens
+            }
+        }
+    }
+
+    // ----- expressions --------------------------------------------------------------------
+
+    /// Forward code of an expression as a single expression.
+    fn fwd_expr_tokens(&mut self, expr: &Expr) -> TokenStream {
+        match self.fwd_expr(expr, Ctx::Value) {
+            Flow::Value(s, v) if s.is_empty() => v,
+            Flow::Value(s, v) => quote!({ #(#s)* #v }),
+            Flow::Diverges(s) => quote!({ #(#s)* }),
+        }
+    }
+
+    fn fwd_expr(&mut self, expr: &Expr, ctx: Ctx) -> Flow {
+        if !self.an.contains_await(expr) {
+            return Flow::Value(Vec::new(), self.verbatim(expr));
+        }
+        self.lower_expr(expr, None, ctx)
+    }
+
+    fn resume_expr(&mut self, expr: &Expr, k: usize, ctx: Ctx) -> Flow {
+        self.lower_expr(expr, Some(k), ctx)
+    }
+
+    /// Forward (`k == None`) or resume code of an expression containing an `.await`.
+    #[allow(clippy::too_many_lines)]
+    fn lower_expr(&mut self, expr: &Expr, k: Option<usize>, ctx: Ctx) -> Flow {
+        match expr {
+            Expr::Await(a) => {
+                let Some(&index) = self.an.await_index.get(&node_id(a)) else {
+                    return Flow::Value(Vec::new(), expr.to_token_stream());
+                };
+                if k == Some(index) {
+                    return Flow::Value(Vec::new(), output(ctx));
+                }
+                let base = match k {
+                    Some(k) => self.resume_expr(&a.base, k, Ctx::Value),
+                    None => self.fwd_expr(&a.base, Ctx::Value),
+                };
+                match base {
+                    Flow::Value(mut s, v) => {
+                        s.push(self.suspend(index, &v));
+                        Flow::Diverges(s)
+                    }
+                    d @ Flow::Diverges(_) => d,
+                }
+            }
+            Expr::Block(b) => {
+                let label = &b.label;
+                let (block, diverged) = match k {
+                    Some(k) => self.resume_block(&b.block, k, &[]),
+                    None => self.fwd_block(&b.block, &[]),
+                };
+                let tokens = quote!(#label #block);
+                if diverged && label.is_none() {
+                    Flow::Diverges(vec![tokens])
+                } else {
+                    Flow::Value(Vec::new(), tokens)
+                }
+            }
+            Expr::Unsafe(u) => {
+                let (block, diverged) = match k {
+                    Some(k) => self.resume_block(&u.block, k, &[]),
+                    None => self.fwd_block(&u.block, &[]),
+                };
+                let tokens = quote!(unsafe #block);
+                if diverged {
+                    Flow::Diverges(vec![tokens])
+                } else {
+                    Flow::Value(Vec::new(), tokens)
+                }
+            }
+            Expr::Paren(p) => self.wrap_flow(&p.expr, k, ctx, |v| quote!((#v))),
+            Expr::Group(g) => self.wrap_flow(&g.expr, k, ctx, |v| v),
+            Expr::If(i) => self.lower_if(i, k),
+            Expr::Match(m) => self.lower_match(m, k),
+            Expr::Loop(l) => self.lower_loop(expr, &l.label, &l.body, k, LoopKind::Loop),
+            Expr::While(w) => self.lower_loop(expr, &w.label, &w.body, k, LoopKind::While(&w.cond)),
+            Expr::ForLoop(f) => self.lower_for(f, k),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                self.lower_lazy(b, k)
+            }
+            Expr::Macro(m) => self.fwd_macro(&m.mac, k),
+            _ => self.lower_compound(expr, k, ctx),
+        }
+    }
+
+    fn wrap_flow(
+        &mut self,
+        inner: &Expr,
+        k: Option<usize>,
+        ctx: Ctx,
+        f: impl FnOnce(TokenStream) -> TokenStream,
+    ) -> Flow {
+        let flow = match k {
+            Some(k) => self.resume_expr(inner, k, ctx),
+            None => self.fwd_expr(inner, ctx),
+        };
+        match flow {
+            Flow::Value(s, v) => Flow::Value(s, f(v)),
+            d @ Flow::Diverges(_) => d,
+        }
+    }
+
+    /// Expressions made of operands evaluated left to right.
+    fn lower_compound(&mut self, expr: &Expr, k: Option<usize>, ctx: Ctx) -> Flow {
+        let Some(children) = operands(expr) else {
+            self.errors.push(syn::Error::new(
+                expr.span(),
+                "#[visible_async] cannot lower an `.await` inside this kind of expression yet; \
+                 bind the awaited value with `let` in a statement before it",
+            ));
+            return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
+        };
+        match self.lower_operands(&children, k) {
+            Ok((stmts, parts)) => Flow::Value(stmts, self.rebuild(expr, &parts, ctx)),
+            Err(stmts) => Flow::Diverges(stmts),
+        }
+    }
+
+    /// Lowers operands in evaluation order. Operands evaluated before a later one that may
+    /// suspend are kept in temporaries (unless they are places that the later operands do not
+    /// touch, which are simply evaluated again). In resume mode the operand holding `k` is the
+    /// hole and the ones before it are already evaluated.
+    fn lower_operands(
+        &mut self,
+        children: &[(&Expr, Ctx)],
+        k: Option<usize>,
+    ) -> Result<(Vec<TokenStream>, Vec<TokenStream>), Vec<TokenStream>> {
+        let last_await = children
+            .iter()
+            .rposition(|(c, _)| self.an.contains_await(*c));
+        let hole = k.and_then(|k| children.iter().position(|(c, _)| self.an.contains(*c, k)));
+        let start = hole.unwrap_or(0);
+        let mut stmts = Vec::new();
+        let mut parts = Vec::new();
+        for i in 0..start {
+            let (child, ctx) = children[i];
+            if self.hoisted(children, i) {
+                let temp = self.temp(child);
+                parts.push(render(&temp, ctx));
+            } else {
+                parts.push(self.verbatim(child));
+            }
+        }
+        for i in start..children.len() {
+            let (child, ctx) = children[i];
+            let flow = match (hole, k) {
+                (Some(h), Some(k)) if h == i => self.resume_expr(child, k, ctx),
+                _ => self.fwd_expr(child, ctx),
+            };
+            match flow {
+                Flow::Diverges(s) => {
+                    stmts.extend(s);
+                    return Err(stmts);
+                }
+                Flow::Value(s, v) => {
+                    stmts.extend(s);
+                    if last_await.is_some_and(|l| i < l) && self.hoisted(children, i) {
+                        let temp = self.temp(child);
+                        let span = child.span();
+                        stmts.push(quote_spanned!(span=> let #temp = #v;));
+                        parts.push(render(&temp, ctx));
+                    } else {
+                        parts.push(v);
+                    }
+                }
+            }
+        }
+        Ok((stmts, parts))
+    }
+
+    /// Whether operand `i` must be kept in a temporary when a later operand may suspend.
+    fn hoisted(&self, children: &[(&Expr, Ctx)], i: usize) -> bool {
+        let (child, ctx) = children[i];
+        match place_root(child) {
+            Some(root) => {
+                // A place: evaluate it again afterwards, unless a later operand may change it.
+                let later = children[i + 1..].iter().any(|(c, _)| mentions(c, &root));
+                ctx == Ctx::Value && later
+            }
+            None => true,
+        }
+    }
+
+    /// The hidden temporary for an operand, registered as alive in the innermost scope.
+    fn temp(&mut self, child: &Expr) -> syn::Ident {
+        let next = self.temps.len();
+        let n = *self.temps.entry(node_id(child)).or_insert(next);
+        let ident = hidden(&format!("__tmp{n}"));
+        let key = Key::Temp(n);
+        let present = self
+            .frames
+            .iter()
+            .any(|f| matches!(f, Frame::Scope { slots, .. } if slots.iter().any(|s| s.key == key)));
+        if !present {
+            self.push_slot(key, ident.clone(), false);
+        }
+        ident
+    }
+
+    /// `a && b` and `a || b`: `b` runs only when needed.
+    fn lower_lazy(&mut self, b: &syn::ExprBinary, k: Option<usize>) -> Flow {
+        let is_and = matches!(b.op, syn::BinOp::And(_));
+        let in_right = k.is_some_and(|k| self.an.contains(&*b.right, k));
+        if in_right {
+            // The left side already decided that the right side's value is the result.
+            return self.resume_expr(&b.right, k.unwrap_or_default(), Ctx::Value);
+        }
+        let left = match k {
+            Some(k) => self.resume_expr(&b.left, k, Ctx::Value),
+            None => self.fwd_expr(&b.left, Ctx::Value),
+        };
+        let (s, l) = match left {
+            Flow::Value(s, l) => (s, l),
+            d @ Flow::Diverges(_) => return d,
+        };
+        if !self.an.contains_await(&*b.right) {
+            let r = self.verbatim(&b.right);
+            let op = &b.op;
+            return Flow::Value(s, quote!(#l #op #r));
+        }
+        let right = self.fwd_expr_tokens(&b.right);
+        let value = if is_and {
+            quote!(if #l { #right } else { false })
+        } else {
+            quote!(if #l { true } else { #right })
+        };
+        Flow::Value(s, value)
+    }
+
+    fn lower_if(&mut self, i: &syn::ExprIf, k: Option<usize>) -> Flow {
+        let pats = let_pats(&i.cond);
+        if let Some(k) = k {
+            if self.an.contains(&i.then_branch, k) {
+                return Self::block_flow(self.resume_block(&i.then_branch, k, &pats));
+            }
+            if let Some((_, els)) = &i.else_branch {
+                if self.an.contains(&**els, k) {
+                    return self.resume_else(els, k);
+                }
+            }
+        }
+        let cond = self.lower_cond(&i.cond, k);
+        let (s, cond) = match cond {
+            Flow::Value(s, c) => (s, c),
+            d @ Flow::Diverges(_) => return d,
+        };
+        let (then, _) = self.fwd_block(&i.then_branch, &pats);
+        let els = i.else_branch.as_ref().map(|(_, e)| {
+            let e = self.fwd_else(e);
+            quote!(else #e)
+        });
+        Flow::Value(s, quote!(if #cond #then #els))
+    }
+
+    fn fwd_else(&mut self, els: &Expr) -> TokenStream {
+        match els {
+            Expr::Block(b) => self.fwd_block(&b.block, &[]).0,
+            other => self.fwd_expr_tokens(other),
+        }
+    }
+
+    fn resume_else(&mut self, els: &Expr, k: usize) -> Flow {
+        match els {
+            Expr::Block(b) => Self::block_flow(self.resume_block(&b.block, k, &[])),
+            other => self.resume_expr(other, k, Ctx::Value),
+        }
+    }
+
+    /// An `if`/`while` condition; `let` scrutinees are places.
+    fn lower_cond(&mut self, cond: &Expr, k: Option<usize>) -> Flow {
+        if let Expr::Let(l) = cond {
+            let pat = &l.pat;
+            let flow = match k {
+                Some(k) => self.resume_expr(&l.expr, k, Ctx::Place),
+                None => self.fwd_expr(&l.expr, Ctx::Place),
+            };
+            return match flow {
+                Flow::Value(s, v) => Flow::Value(s, quote!(let #pat = #v)),
+                d @ Flow::Diverges(_) => d,
+            };
+        }
+        if let Some(k) = k {
+            if !let_pats(cond).is_empty() {
+                self.errors.push(syn::Error::new(
+                    cond.span(),
+                    "#[visible_async] cannot lower an `.await` inside a `let` chain yet; \
+                     await the value in a `let` statement before the `if`",
+                ));
+            }
+            return self.resume_expr(cond, k, Ctx::Value);
+        }
+        if !let_pats(cond).is_empty() && self.an.contains_await(cond) {
+            self.errors.push(syn::Error::new(
+                cond.span(),
+                "#[visible_async] cannot lower an `.await` inside a `let` chain yet; \
+                 await the value in a `let` statement before the `if`",
+            ));
+        }
+        self.fwd_expr(cond, Ctx::Value)
+    }
+
+    fn lower_match(&mut self, m: &syn::ExprMatch, k: Option<usize>) -> Flow {
+        if let Some(k) = k {
+            if let Some(arm) = m.arms.iter().find(|arm| self.an.contains(*arm, k)) {
+                if let Some(guard) = arm_guard(arm).filter(|g| self.an.contains(*g, k)) {
+                    self.errors.push(syn::Error::new(
+                        guard.span(),
+                        "#[visible_async] cannot lower an `.await` inside a match guard yet; \
+                         await before the `match` and match on the result",
+                    ));
+                    return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
+                }
+                return self.resume_block_expr(&arm.body, k, &[&arm.pat]);
+            }
+        }
+        let scrutinee = match k {
+            Some(k) => self.resume_expr(&m.expr, k, Ctx::Place),
+            None => self.fwd_expr(&m.expr, Ctx::Place),
+        };
+        let (s, scrutinee) = match scrutinee {
+            Flow::Value(s, v) => (s, v),
+            d @ Flow::Diverges(_) => return d,
+        };
+        let mut arms = Vec::new();
+        for arm in &m.arms {
+            if let Some(guard) = arm_guard(arm).filter(|g| self.an.contains_await(*g)) {
+                self.errors.push(syn::Error::new(
+                    guard.span(),
+                    "#[visible_async] cannot lower an `.await` inside a match guard yet; \
+                     await before the `match` and match on the result",
+                ));
+            }
+            let pat = &arm.pat;
+            let body = if self.an.contains_await(&*arm.body) {
+                self.fwd_block_expr(&arm.body, &[&arm.pat])
+            } else {
+                self.verbatim(&arm.body)
+            };
+            arms.push(quote!(#pat => #body,));
+        }
+        Flow::Value(s, quote!(match #scrutinee { #(#arms)* }))
+    }
+
+    fn next_labels(&mut self) -> (syn::Lifetime, syn::Lifetime) {
+        let n = self.label_count;
+        self.label_count += 1;
+        (
+            lifetime(&format!("'__break{n}")),
+            lifetime(&format!("'__continue{n}")),
+        )
+    }
+
+    /// `loop` and `while`. Resuming inside the body runs the rest of the iteration in labeled
+    /// blocks standing in for the loop (`break` and `continue` jump out of them), then the loop.
+    fn lower_loop(
+        &mut self,
+        expr: &Expr,
+        label: &Option<syn::Label>,
+        body: &Block,
+        k: Option<usize>,
+        kind: LoopKind<'_>,
+    ) -> Flow {
+        let label_name = label.as_ref().map(|l| l.name.clone());
+        let pats = match kind {
+            LoopKind::While(cond) => let_pats(cond),
+            LoopKind::Loop => Vec::new(),
+        };
+        let cond_await = matches!(kind, LoopKind::While(c) if self.an.contains_await(c));
+        match k {
+            Some(k) if self.an.contains(body, k) => {
+                let (brk, cont) = self.next_labels();
+                self.frames.push(Frame::Loop {
+                    label: label_name.clone(),
+                    resumed: Some((brk.clone(), cont.clone())),
+                });
+                let (rest, _) = self.resume_block(body, k, &pats);
+                self.frames.pop();
+                let again = self.fwd_loop(label, body, kind, cond_await);
+                let _ = expr;
+                Flow::Value(Vec::new(), quote!(#brk: { #cont: #rest #again }))
+            }
+            Some(k) => {
+                // In a `while` condition: if it holds, run the body once, then loop.
+                let LoopKind::While(cond) = kind else {
+                    return Flow::Value(Vec::new(), quote!(()));
+                };
+                let cond = self.lower_cond(cond, Some(k));
+                let (s, cond) = match cond {
+                    Flow::Value(s, c) => (s, c),
+                    d @ Flow::Diverges(_) => return d,
+                };
+                let (brk, cont) = self.next_labels();
+                self.frames.push(Frame::Loop {
+                    label: label_name.clone(),
+                    resumed: Some((brk.clone(), cont.clone())),
+                });
+                let (once, _) = self.fwd_block(body, &pats);
+                self.frames.pop();
+                let again = self.fwd_loop(label, body, kind, cond_await);
+                Flow::Value(s, quote!(if #cond { #brk: { #cont: #once #again } }))
+            }
+            None => Flow::Value(Vec::new(), self.fwd_loop(label, body, kind, cond_await)),
+        }
+    }
+
+    fn fwd_loop(
+        &mut self,
+        label: &Option<syn::Label>,
+        body: &Block,
+        kind: LoopKind<'_>,
+        cond_await: bool,
+    ) -> TokenStream {
+        let label_name = label.as_ref().map(|l| l.name.clone());
+        self.frames.push(Frame::Loop {
+            label: label_name,
+            resumed: None,
+        });
+        self.arm_loop_depth += 1;
+        let out = match kind {
+            LoopKind::Loop => {
+                let (body, _) = self.fwd_block(body, &[]);
+                quote!(#label loop #body)
+            }
+            LoopKind::While(cond) if cond_await => {
+                let pats = let_pats(cond);
+                let cond = match self.lower_cond(cond, None) {
+                    Flow::Value(s, c) if s.is_empty() => c,
+                    Flow::Value(s, c) => quote!({ #(#s)* #c }),
+                    Flow::Diverges(s) => quote!({ #(#s)* }),
+                };
+                let (body, _) = self.fwd_block(body, &pats);
+                quote!(#label loop { if #cond #body else { break; } })
+            }
+            LoopKind::While(cond) => {
+                let pats = let_pats(cond);
+                let cond = self.verbatim(cond);
+                let (body, _) = self.fwd_block(body, &pats);
+                quote!(#label while #cond #body)
+            }
+        };
+        self.arm_loop_depth -= 1;
+        self.frames.pop();
+        out
+    }
+
+    /// `for` loops with an `.await` in the body become a `while let` over a named iterator, so
+    /// that the iterator can be kept across the `.await`.
+    fn lower_for(&mut self, f: &syn::ExprForLoop, k: Option<usize>) -> Flow {
+        let head_has = k.is_some_and(|k| self.an.contains(&*f.expr, k));
+        if !self.an.contains_await(&f.body) {
+            // Only the head awaits: a plain `for` over its value.
+            let head = match k {
+                Some(k) if head_has => self.resume_expr(&f.expr, k, Ctx::Value),
+                _ => self.fwd_expr(&f.expr, Ctx::Value),
+            };
+            let body = self.verbatim_block(&f.body);
+            let (label, pat) = (&f.label, &f.pat);
+            return match head {
+                Flow::Value(s, h) => Flow::Value(s, quote!(#label for #pat in #h #body)),
+                d @ Flow::Diverges(_) => d,
+            };
+        }
+        let next = self.iters.len();
+        let n = *self.iters.entry(node_id(f)).or_insert(next);
+        let iter = hidden(&format!("__iter{n}"));
+        let key = Key::Iter(n);
+        let in_body = k.is_some_and(|k| self.an.contains(&f.body, k));
+        self.frames.push(Frame::Scope {
+            slots: Vec::new(),
+            body: false,
+        });
+        let mut out = Vec::new();
+        if in_body {
+            self.push_slot(key, iter.clone(), true);
+            out.extend(self.rebinds(k.unwrap_or_default()));
+        } else {
+            let head = match k {
+                Some(k) => self.resume_expr(&f.expr, k, Ctx::Value),
+                None => self.fwd_expr(&f.expr, Ctx::Value),
+            };
+            match head {
+                Flow::Value(s, h) => {
+                    out.extend(s);
+                    out.push(quote!(let mut #iter = ::core::iter::IntoIterator::into_iter(#h);));
+                }
+                Flow::Diverges(s) => {
+                    self.frames.pop();
+                    return Flow::Diverges(s);
+                }
+            }
+            self.push_slot(key, iter.clone(), true);
+        }
+        let label_name = f.label.as_ref().map(|l| l.name.clone());
+        if let (true, Some(k)) = (in_body, k) {
+            let (brk, cont) = self.next_labels();
+            self.frames.push(Frame::Loop {
+                label: label_name.clone(),
+                resumed: Some((brk.clone(), cont.clone())),
+            });
+            let (rest, _) = self.resume_block(&f.body, k, &[&f.pat]);
+            self.frames.pop();
+            let again = self.fwd_for_loop(f, &iter);
+            out.push(quote!(#brk: { #cont: #rest #again }));
+        } else {
+            out.push(self.fwd_for_loop(f, &iter));
+        }
+        self.frames.pop();
+        Flow::Value(Vec::new(), quote!({ #(#out)* }))
+    }
+
+    fn fwd_for_loop(&mut self, f: &syn::ExprForLoop, iter: &syn::Ident) -> TokenStream {
+        let label_name = f.label.as_ref().map(|l| l.name.clone());
+        self.frames.push(Frame::Loop {
+            label: label_name,
+            resumed: None,
+        });
+        self.arm_loop_depth += 1;
+        let (body, _) = self.fwd_block(&f.body, &[&f.pat]);
+        self.arm_loop_depth -= 1;
+        self.frames.pop();
+        let (label, pat) = (&f.label, &f.pat);
+        quote! {
+            #label while let ::core::option::Option::Some(#pat) = ::core::iter::Iterator::next(&mut #iter) #body
+        }
+    }
+
+    /// Known macros lower like calls; unknown ones with an `.await` inside were rejected
+    /// before lowering.
+    fn fwd_macro(&mut self, mac: &syn::Macro, k: Option<usize>) -> Flow {
+        let Some(args) = macros::parse(mac) else {
+            return Flow::Value(Vec::new(), mac.to_token_stream());
+        };
+        let ctx = if args.moves { Ctx::Value } else { Ctx::Place };
+        let children: Vec<(&Expr, Ctx)> = args.exprs.iter().map(|e| (e, ctx)).collect();
+        match self.lower_operands(&children, k) {
+            Ok((stmts, parts)) => Flow::Value(stmts, args.rebuild(mac, &parts)),
+            Err(stmts) => Flow::Diverges(stmts),
+        }
+    }
+
+    // ----- verbatim code ------------------------------------------------------------------
+
+    fn verbatim(&mut self, expr: &Expr) -> TokenStream {
+        let mut expr = expr.clone();
+        let mut rewrite = Rewrite {
+            lowerer: self,
+            inner_loops: Vec::new(),
+        };
+        rewrite.visit_expr_mut(&mut expr);
+        expr.to_token_stream()
+    }
+
+    fn verbatim_block(&mut self, block: &Block) -> TokenStream {
+        let mut block = block.clone();
+        let mut rewrite = Rewrite {
+            lowerer: self,
+            inner_loops: Vec::new(),
+        };
+        rewrite.visit_block_mut(&mut block);
+        block.to_token_stream()
+    }
+
+    fn verbatim_stmt(&mut self, stmt: &Stmt) -> TokenStream {
+        let mut stmt = stmt.clone();
+        let mut rewrite = Rewrite {
+            lowerer: self,
+            inner_loops: Vec::new(),
+        };
+        rewrite.visit_stmt_mut(&mut stmt);
+        stmt.to_token_stream()
+    }
+
+    /// Where `break`/`continue` with this label (or none) goes, if it leaves the code being
+    /// generated for a loop that resume code replaced with labeled blocks.
+    fn resumed_target(
+        &self,
+        label: Option<&syn::Lifetime>,
+    ) -> Option<(syn::Lifetime, syn::Lifetime)> {
+        for frame in self.frames.iter().rev() {
+            if let Frame::Loop { label: l, resumed } = frame {
+                let matches = match label {
+                    None => true,
+                    Some(label) => l.as_ref().is_some_and(|l| l.ident == label.ident),
+                };
+                if matches {
+                    return resumed.clone();
+                }
+            }
+        }
+        None
+    }
+}
+
+#[derive(Clone, Copy)]
+enum LoopKind<'e> {
+    Loop,
+    While(&'e Expr),
+}
+
+enum StmtOut {
+    Stmts(Vec<TokenStream>),
+    Tail(Vec<TokenStream>, TokenStream),
+    Diverges(Vec<TokenStream>),
+}
+
+/// Whether a statement visibly never completes: `return`, `panic!` and friends, or a `loop`
+/// without `break`.
+fn ends_by_diverging(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Expr(Expr::Return(_), _) => true,
+        Stmt::Expr(Expr::Loop(l), _) => !l
+            .body
+            .to_token_stream()
+            .into_iter()
+            .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "break")),
+        Stmt::Expr(Expr::Macro(m), _) => is_panic_macro(&m.mac),
+        Stmt::Macro(m) => is_panic_macro(&m.mac),
+        _ => false,
+    }
+}
+
+fn is_panic_macro(mac: &syn::Macro) -> bool {
+    matches!(
+        macros::name(mac).as_str(),
+        "panic" | "unreachable" | "todo" | "unimplemented"
+    )
+}
+
+/// The guard of a match arm (`pat if guard`), which syn keeps inside the pattern.
+fn arm_guard(arm: &syn::Arm) -> Option<&Expr> {
+    match &arm.pat {
+        Pat::Guard(g) => Some(&g.guard),
+        _ => None,
+    }
+}
+
+fn wrap_stmts(stmts: Vec<TokenStream>, last: &TokenStream) -> TokenStream {
+    if stmts.is_empty() {
+        last.clone()
+    } else {
+        quote!({ #(#stmts)* #last })
+    }
+}
+
+fn let_ctx(pat: &Pat) -> Ctx {
+    match pat {
+        Pat::Ident(pi) if pi.by_ref.is_none() => Ctx::Value,
+        Pat::Type(t) => let_ctx(&t.pat),
+        _ => Ctx::Place,
+    }
+}
+
+/// The awaited output, in a temporary of its own where the context borrows it.
+fn output(ctx: Ctx) -> TokenStream {
+    let ident = hidden("__output");
+    render(&ident, ctx)
+}
+
+fn render(ident: &syn::Ident, ctx: Ctx) -> TokenStream {
+    match ctx {
+        Ctx::Value => ident.to_token_stream(),
+        Ctx::Place => quote!({ #ident }),
+    }
+}
+
+/// The `let` patterns of a condition (`if let`, `let` chains).
+fn let_pats(cond: &Expr) -> Vec<&Pat> {
+    match cond {
+        Expr::Let(l) => vec![&*l.pat],
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let mut pats = let_pats(&b.left);
+            pats.extend(let_pats(&b.right));
+            pats
+        }
+        Expr::Paren(p) => let_pats(&p.expr),
+        _ => Vec::new(),
+    }
+}
+
+/// The local a place expression starts from: `x` for `x`, `x.a.b`, `&x.a`, `*x`.
+fn place_root(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+            p.path.get_ident().map(ToString::to_string)
+        }
+        Expr::Field(f) => place_root(&f.base),
+        Expr::Reference(r) => place_root(&r.expr),
+        Expr::Paren(p) => place_root(&p.expr),
+        Expr::Lit(_) => Some(String::new()),
+        _ => None,
+    }
+}
+
+fn mentions(expr: &Expr, name: &str) -> bool {
+    fn scan(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => i == name,
+            proc_macro2::TokenTree::Group(g) => scan(g.stream(), name),
+            _ => false,
+        })
+    }
+    !name.is_empty() && scan(expr.to_token_stream(), name)
+}
+
+/// The operands of an expression, in evaluation order, with how each is used.
+fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {
+    let v = Ctx::Value;
+    let p = Ctx::Place;
+    Some(match expr {
+        Expr::Call(c) => std::iter::once((&*c.func, p))
+            .chain(c.args.iter().map(|a| (a, v)))
+            .collect(),
+        Expr::MethodCall(m) => std::iter::once((&*m.receiver, p))
+            .chain(m.args.iter().map(|a| (a, v)))
+            .collect(),
+        Expr::Binary(b) if is_comparison(&b.op) => vec![(&*b.left, p), (&*b.right, p)],
+        Expr::Binary(b) if is_compound_assign(&b.op) => vec![(&*b.left, p), (&*b.right, v)],
+        Expr::Binary(b) => vec![(&*b.left, v), (&*b.right, v)],
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => vec![(&*u.expr, p)],
+        Expr::Unary(u) => vec![(&*u.expr, v)],
+        Expr::Reference(r) => vec![(&*r.expr, p)],
+        Expr::Field(f) => vec![(&*f.base, p)],
+        Expr::Index(i) => vec![(&*i.expr, p), (&*i.index, v)],
+        Expr::Cast(c) => vec![(&*c.expr, v)],
+        Expr::Tuple(t) => t.elems.iter().map(|e| (e, v)).collect(),
+        Expr::Array(a) => a.elems.iter().map(|e| (e, v)).collect(),
+        Expr::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| (&f.expr, v))
+            .chain(s.rest.iter().map(|r| (&**r, v)))
+            .collect(),
+        Expr::Repeat(r) => vec![(&*r.expr, v)],
+        Expr::Range(r) => r
+            .start
+            .iter()
+            .chain(r.end.iter())
+            .map(|e| (&**e, v))
+            .collect(),
+        Expr::Try(t) => vec![(&*t.expr, v)],
+        Expr::Return(r) => r.expr.iter().map(|e| (&**e, v)).collect(),
+        Expr::Break(b) => b.expr.iter().map(|e| (&**e, v)).collect(),
+        Expr::Assign(a) => vec![(&*a.right, v), (&*a.left, p)],
+        _ => return None,
+    })
+}
+
+impl Lowerer<'_> {
+    /// The expression again with its operands replaced by `parts`.
+    fn rebuild(&mut self, expr: &Expr, parts: &[TokenStream], _ctx: Ctx) -> TokenStream {
+        let part = |i: usize| parts[i].clone();
+        match expr {
+            Expr::Call(_) => {
+                let func = part(0);
+                let args = &parts[1..];
+                quote!(#func(#(#args),*))
+            }
+            Expr::MethodCall(m) => {
+                let recv = part(0);
+                let (method, turbofish) = (&m.method, &m.turbofish);
+                let args = &parts[1..];
+                quote!(#recv.#method #turbofish(#(#args),*))
+            }
+            Expr::Binary(b) => {
+                let (l, op, r) = (part(0), &b.op, part(1));
+                quote!(#l #op #r)
+            }
+            Expr::Unary(u) => {
+                let (op, e) = (&u.op, part(0));
+                quote!(#op #e)
+            }
+            Expr::Reference(r) => {
+                let (and, mutability, e) = (&r.and_token, &r.mutability, part(0));
+                quote!(#and #mutability #e)
+            }
+            Expr::Field(f) => {
+                let (base, member) = (part(0), &f.member);
+                quote!(#base.#member)
+            }
+            Expr::Index(_) => {
+                let (base, index) = (part(0), part(1));
+                quote!(#base[#index])
+            }
+            Expr::Cast(c) => {
+                let (e, ty) = (part(0), &c.ty);
+                quote!(#e as #ty)
+            }
+            Expr::Tuple(_) => {
+                if parts.len() == 1 {
+                    let e = part(0);
+                    quote!((#e,))
+                } else {
+                    quote!((#(#parts),*))
+                }
+            }
+            Expr::Array(_) => quote!([#(#parts),*]),
+            Expr::Struct(s) => {
+                let path = &s.path;
+                let qself = s.qself.as_ref().map(|q| q.ty.to_token_stream());
+                let fields = s.fields.iter().enumerate().map(|(i, f)| {
+                    let member = &f.member;
+                    let e = part(i);
+                    quote!(#member: #e)
+                });
+                let rest = s.rest.as_ref().map(|_| {
+                    let r = part(s.fields.len());
+                    quote!(.. #r)
+                });
+                let _ = qself;
+                quote!(#path { #(#fields,)* #rest })
+            }
+            Expr::Repeat(r) => {
+                let (e, len) = (part(0), &r.len);
+                quote!([#e; #len])
+            }
+            Expr::Range(r) => {
+                let mut i = 0;
+                let start = r.start.as_ref().map(|_| {
+                    i += 1;
+                    part(i - 1)
+                });
+                let end = r.end.as_ref().map(|_| part(i));
+                let limits = &r.limits;
+                quote!(#start #limits #end)
+            }
+            Expr::Try(t) => {
+                let e = part(0);
+                self.try_tokens(&e, t.question_token.span)
+            }
+            Expr::Return(r) => {
+                let value = if r.expr.is_some() {
+                    part(0)
+                } else {
+                    quote!(())
+                };
+                quote_spanned!(r.return_token.span=> return ::core::task::Poll::Ready(#value))
+            }
+            Expr::Break(b) => {
+                let value = b.expr.as_ref().map(|_| part(0));
+                self.break_tokens(b.label.as_ref(), value)
+            }
+            Expr::Assign(_) => {
+                let (right, left) = (part(0), part(1));
+                quote!(#left = #right)
+            }
+            _ => unreachable!("operands() and rebuild() cover the same expressions"),
+        }
+    }
+
+    fn try_tokens(&self, operand: &TokenStream, span: Span) -> TokenStream {
+        if self.option_try {
+            quote_spanned! {span=>
+                match #operand {
+                    ::core::option::Option::Some(value) => value,
+                    ::core::option::Option::None => return ::core::task::Poll::Ready(::core::option::Option::None),
+                }
+            }
+        } else {
+            // `Poll<Result<T, E>>` accepts `?` on a `Result` as rustc does for the `async fn`.
+            quote_spanned!(span=> #operand?)
+        }
+    }
+
+    fn break_tokens(
+        &self,
+        label: Option<&syn::Lifetime>,
+        value: Option<TokenStream>,
+    ) -> TokenStream {
+        match self.resumed_target(label) {
+            Some((brk, _)) => quote!(break #brk #value),
+            None => quote!(break #label #value),
+        }
+    }
+}
+
+/// Rewrites code without `.await`s for its new home: `return` completes the future, `?` on an
+/// `Option` is spelled out, and `break`/`continue` leaving a resumed loop jump out of the
+/// labeled blocks standing in for it.
+struct Rewrite<'l, 'a> {
+    lowerer: &'l mut Lowerer<'a>,
+    /// Loops inside the code being rewritten (their `break`s stay as they are).
+    inner_loops: Vec<Option<syn::Lifetime>>,
+}
+
+impl Rewrite<'_, '_> {
+    fn targets_inner(&self, label: Option<&syn::Lifetime>) -> bool {
+        match label {
+            None => !self.inner_loops.is_empty(),
+            Some(label) => self
+                .inner_loops
+                .iter()
+                .flatten()
+                .any(|l| l.ident == label.ident),
+        }
+    }
+
+    fn in_loop(&mut self, label: Option<&syn::Label>, f: impl FnOnce(&mut Self)) {
+        self.inner_loops.push(label.map(|l| l.name.clone()));
+        f(self);
+        self.inner_loops.pop();
+    }
+}
+
+impl VisitMut for Rewrite<'_, '_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Closure(_) | Expr::Async(_) | Expr::Const(_) => {}
+            Expr::Loop(l) => {
+                let label = l.label.clone();
+                self.in_loop(label.as_ref(), |r| r.visit_block_mut(&mut l.body));
+            }
+            Expr::While(w) => {
+                self.visit_expr_mut(&mut w.cond);
+                let label = w.label.clone();
+                self.in_loop(label.as_ref(), |r| r.visit_block_mut(&mut w.body));
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr_mut(&mut f.expr);
+                let label = f.label.clone();
+                self.in_loop(label.as_ref(), |r| r.visit_block_mut(&mut f.body));
+            }
+            Expr::Return(r) => {
+                if let Some(e) = &mut r.expr {
+                    self.visit_expr_mut(e);
+                }
+                let value = r
+                    .expr
+                    .as_ref()
+                    .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+                let span = r.return_token.span;
+                *expr =
+                    Expr::Verbatim(quote_spanned!(span=> return ::core::task::Poll::Ready(#value)));
+            }
+            Expr::Try(t) if self.lowerer.option_try => {
+                self.visit_expr_mut(&mut t.expr);
+                let operand = t.expr.to_token_stream();
+                *expr = Expr::Verbatim(self.lowerer.try_tokens(&operand, t.question_token.span));
+            }
+            Expr::Break(b) => {
+                if let Some(e) = &mut b.expr {
+                    self.visit_expr_mut(e);
+                }
+                if !self.targets_inner(b.label.as_ref()) {
+                    if let Some((brk, _)) = self.lowerer.resumed_target(b.label.as_ref()) {
+                        let value = &b.expr;
+                        *expr = Expr::Verbatim(quote!(break #brk #value));
+                    }
+                }
+            }
+            Expr::Continue(c) => {
+                if !self.targets_inner(c.label.as_ref()) {
+                    if let Some((_, cont)) = self.lowerer.resumed_target(c.label.as_ref()) {
+                        *expr = Expr::Verbatim(quote!(break #cont));
+                    }
+                }
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}

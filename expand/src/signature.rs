@@ -1,0 +1,168 @@
+//! The function's signature: `async fn f(..) -> T` becomes
+//! `fn f(..) -> impl Future<Output = T> + use<..>`, capturing every lifetime and type parameter
+//! as the compiler's `async fn` does, in edition 2021 and 2024 crates alike.
+//!
+//! `use<..>` can only name parameters, so elided lifetimes (`&str`, `'_`) get names
+//! (`'__life0`) and `impl Trait` arguments become type parameters (`__Impl0`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+use syn::visit_mut::VisitMut;
+use syn::{FnArg, GenericParam, ItemFn, Pat, ReturnType, Type};
+
+pub struct Signature {
+    pub ident: syn::Ident,
+    /// The rewritten signature, ready to print before the body.
+    pub header: TokenStream,
+    /// Whether the function returns `()`.
+    pub unit_output: bool,
+}
+
+/// Names elided lifetimes and turns `impl Trait` arguments into type parameters.
+struct NameHidden {
+    lifetimes: Vec<syn::Lifetime>,
+    impls: Vec<(
+        syn::Ident,
+        syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    )>,
+}
+
+impl NameHidden {
+    fn fresh_lifetime(&mut self, span: Span) -> syn::Lifetime {
+        let lifetime = syn::Lifetime::new(&format!("'__life{}", self.lifetimes.len()), span);
+        self.lifetimes.push(lifetime.clone());
+        lifetime
+    }
+}
+
+impl VisitMut for NameHidden {
+    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+        if r.lifetime.is_none() {
+            r.lifetime = Some(self.fresh_lifetime(r.and_token.span));
+        }
+        syn::visit_mut::visit_type_reference_mut(self, r);
+    }
+
+    fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+        if lifetime.ident == "_" {
+            *lifetime = self.fresh_lifetime(lifetime.apostrophe);
+        }
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::ImplTrait(it) = ty {
+            let mut bounds = it.bounds.clone();
+            for bound in &mut bounds {
+                self.visit_type_param_bound_mut(bound);
+            }
+            let ident = format_ident!("__Impl{}", self.impls.len());
+            self.impls.push((ident.clone(), bounds));
+            *ty = syn::parse_quote!(#ident);
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+
+    // Lifetimes inside `fn(&T)` types and `Fn(&T)` bounds belong to those, not to us.
+    fn visit_type_fn_ptr_mut(&mut self, _: &mut syn::TypeFnPtr) {}
+    fn visit_parenthesized_generic_arguments_mut(
+        &mut self,
+        _: &mut syn::ParenthesizedGenericArguments,
+    ) {
+    }
+}
+
+pub fn signature(item: &ItemFn) -> Signature {
+    let sig = &item.sig;
+    let mut inputs = sig.inputs.clone();
+    let mut hidden = NameHidden {
+        lifetimes: Vec::new(),
+        impls: Vec::new(),
+    };
+    for (i, input) in inputs.iter_mut().enumerate() {
+        if let FnArg::Typed(pt) = input {
+            hidden.visit_type_mut(&mut pt.ty);
+            // The arguments only move into the state: plain names lose `mut`, patterns are
+            // taken whole as `__argN` and destructured when the body starts.
+            let name = match &*pt.pat {
+                Pat::Ident(pi)
+                    if pi.by_ref.is_none()
+                        && pi.subpat.is_none()
+                        && crate::analyse::is_binding(pi) =>
+                {
+                    syn::Ident::new(&pi.ident.to_string(), pi.ident.span())
+                }
+                _ => crate::lower::hidden(&format!("__arg{i}")),
+            };
+            pt.pat = Box::new(Pat::Ident(syn::PatIdent {
+                attrs: Vec::new(),
+                by_ref: None,
+                mutability: None,
+                ident: name,
+                subpat: None,
+            }));
+        }
+    }
+    let mut generics = sig.generics.clone();
+    for lifetime in &hidden.lifetimes {
+        generics
+            .params
+            .push(GenericParam::Lifetime(syn::LifetimeParam::new(
+                lifetime.clone(),
+            )));
+    }
+    for (ident, bounds) in &hidden.impls {
+        generics.params.push(syn::parse_quote!(#ident: #bounds));
+    }
+    // Lifetimes first, as Rust requires.
+    let mut params: Vec<GenericParam> = generics.params.iter().cloned().collect();
+    params.sort_by_key(|p| !matches!(p, GenericParam::Lifetime(_)));
+    generics.params = params.into_iter().collect();
+
+    let captures = generics.params.iter().map(|p| match p {
+        GenericParam::Lifetime(l) => l.lifetime.to_token_stream(),
+        GenericParam::Type(t) => t.ident.to_token_stream(),
+        GenericParam::Const(c) => c.ident.to_token_stream(),
+    });
+    let output = match &sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => ty.to_token_stream(),
+    };
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let _ = impl_generics;
+    let params_decl = if generics.params.is_empty() {
+        TokenStream::new()
+    } else {
+        let p = generics.params.iter();
+        quote!(<#(#p),*>)
+    };
+    let (vis, constness, unsafety, abi, ident) =
+        (&item.vis, &sig.constness, &sig.safety, &sig.abi, &sig.ident);
+    let future = quote!(::core::future::Future<Output = #output>);
+    let header = quote! {
+        #vis #constness #unsafety #abi fn #ident #params_decl (#inputs)
+            -> impl #future + use<#(#captures),*>
+            #where_clause
+    };
+    let unit_output = match &sig.output {
+        ReturnType::Default => true,
+        ReturnType::Type(_, ty) => matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()),
+    };
+    Signature {
+        ident: sig.ident.clone(),
+        header,
+        unit_output,
+    }
+}
+
+/// Whether the function returns `Option<..>` (then `?` is spelled out, since `Poll<Option<T>>`
+/// does not accept `?` on an `Option`).
+pub fn returns_option(item: &ItemFn) -> bool {
+    match &item.sig.output {
+        ReturnType::Type(_, ty) => match &**ty {
+            Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
+            _ => false,
+        },
+        ReturnType::Default => false,
+    }
+}
