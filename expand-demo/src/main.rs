@@ -1,1 +1,100 @@
-fn main() {}
+//! `cargo run -p expand-demo`: prints each demo function, the state machine `#[visible_async]`
+//! makes of it, and a run beside the compiler's own future.
+
+mod demos;
+mod pretty;
+
+use std::fmt::Debug;
+use std::future::Future;
+
+use visible_async::harness::{Log, compare};
+
+const DEMOS: &str = include_str!("demos.rs");
+
+fn main() {
+    // The runs below poll futures after they finished, to show that both panic the same way;
+    // the harness reports those panics, so the default hook's printing is noise here.
+    std::panic::set_hook(Box::new(|_| {}));
+    let file = match syn::parse_file(DEMOS) {
+        Ok(file) => file,
+        Err(e) => {
+            eprintln!("expand-demo: cannot parse the demo source: {e}");
+            std::process::exit(1);
+        }
+    };
+    for item in &file.items {
+        let syn::Item::Fn(f) = item else { continue };
+        let Some(attr) = f.attrs.iter().find(|a| a.path().is_ident("visible_async")) else {
+            continue;
+        };
+        let args = match &attr.meta {
+            syn::Meta::List(list) => list.tokens.clone(),
+            _ => proc_macro2::TokenStream::new(),
+        };
+        let mut plain = f.clone();
+        plain.attrs.retain(|a| !a.path().is_ident("visible_async"));
+        let expanded = visible_async_expand::expand(args, quote::quote!(#plain));
+        let name = f.sig.ident.to_string();
+        println!("==================== {name} ====================");
+        println!(
+            "--- source ---\n{}",
+            prettyplease::unparse(&file_of(&quote::quote!(#plain)))
+        );
+        println!(
+            "--- expansion ---\n{}",
+            pretty::unparse(&file_of(&expanded))
+        );
+        println!("--- run beside the compiler's future ---");
+        run(&name);
+        println!();
+    }
+}
+
+fn file_of(tokens: &proc_macro2::TokenStream) -> syn::File {
+    syn::parse2(tokens.clone()).unwrap_or_else(|e| {
+        eprintln!("expand-demo: the expansion does not parse: {e}");
+        std::process::exit(1)
+    })
+}
+
+fn run(name: &str) {
+    match name {
+        "trivial" => show(demos::trivial, demos::trivial_rustc),
+        "sum" => show(|l| demos::sum(l, 3), |l| demos::sum_rustc(l, 3)),
+        "parse_both" => show(
+            |l| demos::parse_both(l, "4", "x"),
+            |l| demos::parse_both_rustc(l, "4", "x"),
+        ),
+        _ => println!("(no run for {name})"),
+    }
+}
+
+fn show<T, V, C, FV, FC>(visible: V, compiler: C)
+where
+    V: Fn(Log) -> FV,
+    C: Fn(Log) -> FC,
+    FV: Future<Output = T>,
+    FC: Future<Output = T>,
+    T: PartialEq + Debug,
+{
+    let c = compare(visible, compiler);
+    println!(
+        "visible : output {:?} after {} polls, log {:?}",
+        c.visible.run.output, c.visible.run.polls, c.visible.run.log
+    );
+    println!(
+        "compiler: output {:?} after {} polls, log {:?}",
+        c.compiler.run.output, c.compiler.run.polls, c.compiler.run.log
+    );
+    println!(
+        "{}",
+        if c.is_equivalent() {
+            "equivalent: same output, polls, side effects, drops and cancellation"
+        } else {
+            "DIFFERENT:"
+        }
+    );
+    if !c.is_equivalent() {
+        println!("{c}");
+    }
+}

@@ -82,7 +82,7 @@ impl Analysis {
     pub fn is_kept(&self, b: usize, k: usize) -> bool {
         let binding = &self.bindings[b];
         let point = &self.awaits[k];
-        !self.is_moved_before(binding, point.pos) || self.is_used_after(binding, point)
+        !Self::is_moved_before(binding, point.pos) || self.is_used_after(binding, point)
     }
 
     /// Whether binding `b` is mentioned at all after suspension point `k`.
@@ -95,7 +95,7 @@ impl Analysis {
             .any(|&(pos, _)| self.after(binding, point, pos))
     }
 
-    fn is_moved_before(&self, binding: &Binding, pos: u32) -> bool {
+    fn is_moved_before(binding: &Binding, pos: u32) -> bool {
         let last = binding
             .events
             .iter()
@@ -355,9 +355,9 @@ impl Walker<'_> {
                 any
             }
             Expr::Binary(b) => {
-                let ctx = if crate::lower::is_comparison(&b.op) {
-                    Ctx::Place
-                } else if crate::lower::is_compound_assign(&b.op) {
+                let ctx = if crate::lower::is_comparison(&b.op)
+                    || crate::lower::is_compound_assign(&b.op)
+                {
                     Ctx::Place
                 } else {
                     Ctx::Move
@@ -547,30 +547,28 @@ impl Walker<'_> {
     }
 
     fn mac(&mut self, mac: &syn::Macro, id: NodeId) -> bool {
-        match macros::parse(mac) {
-            Some(MacroArgs {
-                exprs,
-                format_names,
-                moves,
-                ..
-            }) => {
-                let ctx = if moves { Ctx::Move } else { Ctx::Place };
-                let mut any = false;
-                for e in &exprs {
-                    any |= self.expr(e, ctx);
-                }
-                for name in &format_names {
-                    self.record(name, Event::Use);
-                }
-                if any {
-                    self.an.has_await.insert(id);
-                }
-                any
+        if let Some(MacroArgs {
+            exprs,
+            format_names,
+            moves,
+            ..
+        }) = macros::parse(mac)
+        {
+            let ctx = if moves { Ctx::Move } else { Ctx::Place };
+            let mut any = false;
+            for e in &exprs {
+                any |= self.expr(e, ctx);
             }
-            None => {
-                self.tokens(mac.tokens.clone());
-                false
+            for name in &format_names {
+                self.record(name, Event::Use);
             }
+            if any {
+                self.an.has_await.insert(id);
+            }
+            any
+        } else {
+            self.tokens(mac.tokens.clone());
+            false
         }
     }
 

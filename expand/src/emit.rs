@@ -174,7 +174,9 @@ pub fn emit(
         let location = location(point.span);
         let mut doc = format!(" Suspended at `{}.await` ({location}).", point.text);
         if !held.is_empty() {
-            doc.push_str(&format!(" Holds {}.", held.join(", ")));
+            doc.push_str(" Holds ");
+            doc.push_str(&held.join(", "));
+            doc.push('.');
         }
         variants.push(quote! {
             #[doc = #doc]
@@ -185,7 +187,7 @@ pub fn emit(
             let (fname, binding) = (&f.name, &f.binding);
             let mutability = (f.mutable && f.binding == f.name && matches!(f.key, Key::Binding(_)))
                 .then(|| quote!(mut));
-            if binding.to_string() == fname.to_string() && matches!(f.key, Key::Binding(_)) {
+            if binding == fname && matches!(f.key, Key::Binding(_)) {
                 quote!(#mutability #binding)
             } else {
                 quote!(#fname: #mutability #binding)
@@ -202,7 +204,8 @@ pub fn emit(
                 #code
             }
         });
-        state_names.push(quote!(Self::#variant { .. } => ::core::stringify!(#variant),));
+        let variant_name = variant.to_string();
+        state_names.push(quote!(Self::#variant { .. } => #variant_name,));
         let (line, column) = line_column(point.span);
         let text = &point.text;
         await_points.push(quote! {
@@ -233,7 +236,11 @@ pub fn emit(
     } else {
         let inits = params.iter().zip(&unresumed_fields).map(|(p, (f, _))| {
             let value = &p.value;
-            quote!(#f: #value)
+            if *f == value.to_string() {
+                quote!(#value)
+            } else {
+                quote!(#f: #value)
+            }
         });
         quote!(#name::Unresumed { #(#inits),* })
     };
@@ -300,7 +307,7 @@ pub fn emit(
             }
         }
 
-        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop)]
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding)]
         let future = ::visible_async::__private::VisibleFuture::new(#unresumed_init, |mut __state, __cx| #poll_label loop {
             match __state.as_mut().project() {
                 #proj::Unresumed { .. } => {

@@ -28,18 +28,18 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = std::panic::catch_unwind(|| try_expand(args, item.clone()));
     match result {
         Ok(Ok(tokens)) => tokens,
-        Ok(Err(errors)) => fallback(&errors, item),
+        Ok(Err(errors)) => fallback(&errors, &item),
         Err(_) => fallback(
             &[syn::Error::new(
                 proc_macro2::Span::call_site(),
                 "#[visible_async] hit an internal error on this function; please report it with the function's source",
             )],
-            item,
+            &item,
         ),
     }
 }
 
-fn fallback(errors: &[syn::Error], item: TokenStream) -> TokenStream {
+fn fallback(errors: &[syn::Error], item: &TokenStream) -> TokenStream {
     let errors = errors.iter().map(syn::Error::to_compile_error);
     quote!(#(#errors)* #item)
 }
@@ -93,28 +93,25 @@ fn params<'a>(item: &'a ItemFn, an: &analyse::Analysis) -> Vec<emit::Param<'a>> 
             }
             _ => None,
         };
-        match plain {
-            Some((b, pi)) => {
-                let ident = pi.ident.clone();
-                let value = syn::Ident::new(&ident.to_string(), ident.span());
-                out.push(emit::Param {
-                    key: Key::Binding(b),
-                    pat: None,
-                    ident,
-                    mutable: pi.mutability.is_some(),
-                    value: quote!(#value),
-                });
-            }
-            None => {
-                let ident = hidden(&format!("__arg{i}"));
-                out.push(emit::Param {
-                    key: Key::Arg(i),
-                    pat: Some(&pt.pat),
-                    ident: ident.clone(),
-                    mutable: false,
-                    value: quote!(#ident),
-                });
-            }
+        if let Some((b, pi)) = plain {
+            let ident = pi.ident.clone();
+            let value = syn::Ident::new(&ident.to_string(), ident.span());
+            out.push(emit::Param {
+                key: Key::Binding(b),
+                pat: None,
+                ident,
+                mutable: pi.mutability.is_some(),
+                value: quote!(#value),
+            });
+        } else {
+            let ident = hidden(&format!("__arg{i}"));
+            out.push(emit::Param {
+                key: Key::Arg(i),
+                pat: Some(&pt.pat),
+                ident: ident.clone(),
+                mutable: false,
+                value: quote!(#ident),
+            });
         }
     }
     out

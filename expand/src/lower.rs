@@ -234,20 +234,20 @@ impl<'a> Lowerer<'a> {
             return quote!(#(#out)*);
         }
         if let Some(tail) = tail {
-            out.push(Self::complete(tail));
+            out.push(Self::complete(&tail));
             return quote!(#(#out)*);
         }
         if stmts.last().is_some_and(ends_by_diverging) {
             return quote!(#(#out)*);
         }
         if self.unit_output {
-            out.push(Self::complete(quote!(())));
+            out.push(Self::complete(&quote!(())));
             return quote!(#(#out)*);
         }
-        Self::complete(quote!({ #(#out)* }))
+        Self::complete(&quote!({ #(#out)* }))
     }
 
-    fn complete(value: TokenStream) -> TokenStream {
+    fn complete(value: &TokenStream) -> TokenStream {
         quote!(return ::core::task::Poll::Ready(#value);)
     }
 
@@ -271,7 +271,7 @@ impl<'a> Lowerer<'a> {
     fn declare_pat(&mut self, pat: &Pat) {
         let mut found = Vec::new();
         for_each_binding(pat, &mut |pi| {
-            found.push((node_id(pi), pi.ident.clone(), pi.mutability.is_some()))
+            found.push((node_id(pi), pi.ident.clone(), pi.mutability.is_some()));
         });
         for (id, ident, mutable) in found {
             if let Some(&b) = self.an.binding_of.get(&id) {
@@ -346,7 +346,11 @@ impl<'a> Lowerer<'a> {
         let inits = fields.iter().map(|f| {
             let field = &f.name;
             let value = self.current_ident(f.key);
-            quote!(#field: #value)
+            if *field == value && matches!(f.key, Key::Binding(_)) {
+                quote!(#field)
+            } else {
+                quote!(#field: #value)
+            }
         });
         let inits: Vec<TokenStream> = inits.collect();
         if self.variants[k].is_none() {
@@ -369,10 +373,10 @@ impl<'a> Lowerer<'a> {
 
     fn current_ident(&self, key: Key) -> syn::Ident {
         for frame in self.frames.iter().rev() {
-            if let Frame::Scope { slots, .. } = frame {
-                if let Some(slot) = slots.iter().rev().find(|s| s.key == key) {
-                    return slot.ident.clone();
-                }
+            if let Frame::Scope { slots, .. } = frame
+                && let Some(slot) = slots.iter().rev().find(|s| s.key == key)
+            {
+                return slot.ident.clone();
             }
         }
         hidden("__missing")
@@ -419,10 +423,10 @@ impl<'a> Lowerer<'a> {
                 if !(body && matches!(slot.key, Key::Arg(_) | Key::Temp(_))) {
                     out.push(quote!(let #mutability #ident = #from;));
                 }
-            } else if let Key::Binding(b) = slot.key {
-                if self.an.is_mentioned_after(b, k) {
-                    out.push(quote!(let #mutability #ident;));
-                }
+            } else if let Key::Binding(b) = slot.key
+                && self.an.is_mentioned_after(b, k)
+            {
+                out.push(quote!(let #mutability #ident;));
             }
         }
         out
@@ -499,8 +503,8 @@ impl<'a> Lowerer<'a> {
                 self.frames.pop();
                 let semi = &m.semi_token;
                 match flow {
-                    Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(s, &quote!(#v #semi))]),
-                    Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+                    Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &quote!(#v #semi))]),
+                    Flow::Diverges(s) => StmtOut::Diverges(s),
                 }
             }
             Stmt::Item(item) => StmtOut::Stmts(vec![item.to_token_stream()]),
@@ -537,15 +541,15 @@ impl<'a> Lowerer<'a> {
                 self.declare_pat(pat);
                 StmtOut::Stmts(vec![out])
             }
-            Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+            Flow::Diverges(s) => StmtOut::Diverges(s),
         }
     }
 
     fn finish_expr_stmt(flow: Flow, tail: bool) -> StmtOut {
         match flow {
             Flow::Value(s, v) if tail => StmtOut::Tail(s, v),
-            Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(s, &quote!(#v;))]),
-            Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+            Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &quote!(#v;))]),
+            Flow::Diverges(s) => StmtOut::Diverges(s),
         }
     }
 
@@ -615,8 +619,8 @@ impl<'a> Lowerer<'a> {
                 self.frames.pop();
                 let semi = &m.semi_token;
                 match flow {
-                    Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(s, &quote!(#v #semi))]),
-                    Flow::Diverges(s) => StmtOut::Diverges(vec![quote!({ #(#s)* })]),
+                    Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &quote!(#v #semi))]),
+                    Flow::Diverges(s) => StmtOut::Diverges(s),
                 }
             }
             Stmt::Item(_) => StmtOut::Stmts(Vec::new()),
@@ -805,8 +809,10 @@ impl<'a> Lowerer<'a> {
             Expr::Group(g) => self.wrap_flow(&g.expr, k, ctx, |v| v),
             Expr::If(i) => self.lower_if(i, k),
             Expr::Match(m) => self.lower_match(m, k),
-            Expr::Loop(l) => self.lower_loop(expr, &l.label, &l.body, k, LoopKind::Loop),
-            Expr::While(w) => self.lower_loop(expr, &w.label, &w.body, k, LoopKind::While(&w.cond)),
+            Expr::Loop(l) => self.lower_loop(expr, l.label.as_ref(), &l.body, k, LoopKind::Loop),
+            Expr::While(w) => {
+                self.lower_loop(expr, w.label.as_ref(), &w.body, k, LoopKind::While(&w.cond))
+            }
             Expr::ForLoop(f) => self.lower_for(f, k),
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
                 self.lower_lazy(b, k)
@@ -867,7 +873,7 @@ impl<'a> Lowerer<'a> {
         let mut parts = Vec::new();
         for i in 0..start {
             let (child, ctx) = children[i];
-            if self.hoisted(children, i) {
+            if Self::hoisted(children, i) {
                 let temp = self.temp(child);
                 parts.push(render(&temp, ctx));
             } else {
@@ -887,7 +893,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Flow::Value(s, v) => {
                     stmts.extend(s);
-                    if last_await.is_some_and(|l| i < l) && self.hoisted(children, i) {
+                    if last_await.is_some_and(|l| i < l) && Self::hoisted(children, i) {
                         let temp = self.temp(child);
                         let span = child.span();
                         stmts.push(quote_spanned!(span=> let #temp = #v;));
@@ -902,7 +908,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether operand `i` must be kept in a temporary when a later operand may suspend.
-    fn hoisted(&self, children: &[(&Expr, Ctx)], i: usize) -> bool {
+    fn hoisted(children: &[(&Expr, Ctx)], i: usize) -> bool {
         let (child, ctx) = children[i];
         match place_root(child) {
             Some(root) => {
@@ -966,10 +972,10 @@ impl<'a> Lowerer<'a> {
             if self.an.contains(&i.then_branch, k) {
                 return Self::block_flow(self.resume_block(&i.then_branch, k, &pats));
             }
-            if let Some((_, els)) = &i.else_branch {
-                if self.an.contains(&**els, k) {
-                    return self.resume_else(els, k);
-                }
+            if let Some((_, els)) = &i.else_branch
+                && self.an.contains(&**els, k)
+            {
+                return self.resume_else(els, k);
             }
         }
         let cond = self.lower_cond(&i.cond, k);
@@ -1033,18 +1039,18 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_match(&mut self, m: &syn::ExprMatch, k: Option<usize>) -> Flow {
-        if let Some(k) = k {
-            if let Some(arm) = m.arms.iter().find(|arm| self.an.contains(*arm, k)) {
-                if let Some(guard) = arm_guard(arm).filter(|g| self.an.contains(*g, k)) {
-                    self.errors.push(syn::Error::new(
-                        guard.span(),
-                        "#[visible_async] cannot lower an `.await` inside a match guard yet; \
+        if let Some(k) = k
+            && let Some(arm) = m.arms.iter().find(|arm| self.an.contains(*arm, k))
+        {
+            if let Some(guard) = arm_guard(arm).filter(|g| self.an.contains(*g, k)) {
+                self.errors.push(syn::Error::new(
+                    guard.span(),
+                    "#[visible_async] cannot lower an `.await` inside a match guard yet; \
                          await before the `match` and match on the result",
-                    ));
-                    return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
-                }
-                return self.resume_block_expr(&arm.body, k, &[&arm.pat]);
+                ));
+                return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
             }
+            return self.resume_block_expr(&arm.body, k, &[&arm.pat]);
         }
         let scrutinee = match k {
             Some(k) => self.resume_expr(&m.expr, k, Ctx::Place),
@@ -1088,7 +1094,7 @@ impl<'a> Lowerer<'a> {
     fn lower_loop(
         &mut self,
         expr: &Expr,
-        label: &Option<syn::Label>,
+        label: Option<&syn::Label>,
         body: &Block,
         k: Option<usize>,
         kind: LoopKind<'_>,
@@ -1138,7 +1144,7 @@ impl<'a> Lowerer<'a> {
 
     fn fwd_loop(
         &mut self,
-        label: &Option<syn::Label>,
+        label: Option<&syn::Label>,
         body: &Block,
         kind: LoopKind<'_>,
         cond_await: bool,
@@ -1367,7 +1373,7 @@ fn arm_guard(arm: &syn::Arm) -> Option<&Expr> {
     }
 }
 
-fn wrap_stmts(stmts: Vec<TokenStream>, last: &TokenStream) -> TokenStream {
+fn wrap_stmts(stmts: &[TokenStream], last: &TokenStream) -> TokenStream {
     if stmts.is_empty() {
         last.clone()
     } else {
@@ -1570,7 +1576,7 @@ impl Lowerer<'_> {
             }
             Expr::Break(b) => {
                 let value = b.expr.as_ref().map(|_| part(0));
-                self.break_tokens(b.label.as_ref(), value)
+                self.break_tokens(b.label.as_ref(), value.as_ref())
             }
             Expr::Assign(_) => {
                 let (right, left) = (part(0), part(1));
@@ -1597,11 +1603,12 @@ impl Lowerer<'_> {
     fn break_tokens(
         &self,
         label: Option<&syn::Lifetime>,
-        value: Option<TokenStream>,
+        value: Option<&TokenStream>,
     ) -> TokenStream {
-        match self.resumed_target(label) {
-            Some((brk, _)) => quote!(break #brk #value),
-            None => quote!(break #label #value),
+        if let Some((brk, _)) = self.resumed_target(label) {
+            quote!(break #brk #value)
+        } else {
+            quote!(break #label #value)
         }
     }
 }
@@ -1673,18 +1680,18 @@ impl VisitMut for Rewrite<'_, '_> {
                 if let Some(e) = &mut b.expr {
                     self.visit_expr_mut(e);
                 }
-                if !self.targets_inner(b.label.as_ref()) {
-                    if let Some((brk, _)) = self.lowerer.resumed_target(b.label.as_ref()) {
-                        let value = &b.expr;
-                        *expr = Expr::Verbatim(quote!(break #brk #value));
-                    }
+                if !self.targets_inner(b.label.as_ref())
+                    && let Some((brk, _)) = self.lowerer.resumed_target(b.label.as_ref())
+                {
+                    let value = &b.expr;
+                    *expr = Expr::Verbatim(quote!(break #brk #value));
                 }
             }
             Expr::Continue(c) => {
-                if !self.targets_inner(c.label.as_ref()) {
-                    if let Some((_, cont)) = self.lowerer.resumed_target(c.label.as_ref()) {
-                        *expr = Expr::Verbatim(quote!(break #cont));
-                    }
+                if !self.targets_inner(c.label.as_ref())
+                    && let Some((_, cont)) = self.lowerer.resumed_target(c.label.as_ref())
+                {
+                    *expr = Expr::Verbatim(quote!(break #cont));
                 }
             }
             _ => syn::visit_mut::visit_expr_mut(self, expr),

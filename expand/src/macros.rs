@@ -114,14 +114,15 @@ pub fn parse(mac: &syn::Macro) -> Option<MacroArgs> {
             args.pieces.push(Piece::Tokens(stream));
             continue;
         }
-        if i == leading && format && part.len() == 1 {
-            if let TokenTree::Literal(lit) = &part[0] {
-                if let Ok(syn::Lit::Str(s)) = syn::parse2::<syn::Lit>(lit.to_token_stream()) {
-                    args.format_names.extend(format_captures(&s.value()));
-                    args.pieces.push(Piece::Tokens(stream));
-                    continue;
-                }
-            }
+        if i == leading
+            && format
+            && part.len() == 1
+            && let TokenTree::Literal(lit) = &part[0]
+            && let Ok(syn::Lit::Str(s)) = syn::parse2::<syn::Lit>(lit.to_token_stream())
+        {
+            args.format_names.extend(format_captures(&s.value()));
+            args.pieces.push(Piece::Tokens(stream));
+            continue;
         }
         if stream.is_empty() {
             // A trailing separator.
@@ -130,20 +131,20 @@ pub fn parse(mac: &syn::Macro) -> Option<MacroArgs> {
             continue;
         }
         // Named format arguments: `name = expr`.
-        if format && i > leading && part.len() > 2 {
-            if let (TokenTree::Ident(_), TokenTree::Punct(eq)) = (&part[0], &part[1]) {
-                if eq.as_char() == '='
-                    && !matches!(&part[2], TokenTree::Punct(p) if p.as_char() == '=')
-                {
-                    let rest: TokenStream = part[2..].iter().cloned().collect();
-                    let expr: Expr = syn::parse2(rest).ok()?;
-                    let head: TokenStream = part[..2].iter().cloned().collect();
-                    args.pieces.push(Piece::Tokens(head));
-                    args.pieces.push(Piece::Expr(args.exprs.len()));
-                    args.exprs.push(expr);
-                    continue;
-                }
-            }
+        if format
+            && i > leading
+            && part.len() > 2
+            && let (TokenTree::Ident(_), TokenTree::Punct(eq)) = (&part[0], &part[1])
+            && eq.as_char() == '='
+            && !matches!(&part[2], TokenTree::Punct(p) if p.as_char() == '=')
+        {
+            let rest: TokenStream = part[2..].iter().cloned().collect();
+            let expr: Expr = syn::parse2(rest).ok()?;
+            let head: TokenStream = part[..2].iter().cloned().collect();
+            args.pieces.push(Piece::Tokens(head));
+            args.pieces.push(Piece::Expr(args.exprs.len()));
+            args.exprs.push(expr);
+            continue;
         }
         let expr: Expr = syn::parse2(stream).ok()?;
         args.pieces.push(Piece::Expr(args.exprs.len()));

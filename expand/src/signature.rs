@@ -94,13 +94,13 @@ pub fn signature(item: &ItemFn) -> Signature {
                 }
                 _ => crate::lower::hidden(&format!("__arg{i}")),
             };
-            pt.pat = Box::new(Pat::Ident(syn::PatIdent {
+            *pt.pat = Pat::Ident(syn::PatIdent {
                 attrs: Vec::new(),
                 by_ref: None,
                 mutability: None,
                 ident: name,
                 subpat: None,
-            }));
+            });
         }
     }
     let mut generics = sig.generics.clone();

@@ -56,7 +56,7 @@ pin_project_lite::pin_project! {
         state: S,
         poll: F,
         // Like the compiler's futures, never `Unpin`: a suspended state may hold borrows of
-        // itself (issue-level detail: see the `Suspend` variants' docs).
+        // itself.
         #[pin]
         _pinned: PhantomPinned,
     }
@@ -120,7 +120,8 @@ impl<S: StateMachine, F> fmt::Debug for VisibleFuture<S, F> {
         if let Some(point) = self.state.await_point() {
             d.field("awaiting", &format_args!("{point}"));
         }
-        d.finish()
+        // The poll closure has nothing to show, and the values held need no `Debug`.
+        d.finish_non_exhaustive()
     }
 }
 

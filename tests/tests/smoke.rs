@@ -10,6 +10,7 @@ async fn event(log: Log) -> u32 {
 }
 
 #[visible_async(compiler = trivial_rustc)]
+#[allow(clippy::needless_return)] // as the seed writes it
 async fn trivial(log: Log) -> u32 {
     log.push("Hello!");
     let e = event(log.clone());
