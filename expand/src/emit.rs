@@ -326,8 +326,7 @@ pub fn emit(
 }
 
 fn field_ident(ident: &syn::Ident) -> syn::Ident {
-    let name = ident.to_string();
-    syn::Ident::new(name.trim_start_matches("r#"), ident.span())
+    ident.clone()
 }
 
 fn line_column(span: Span) -> (u32, u32) {

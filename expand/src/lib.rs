@@ -95,7 +95,7 @@ fn params<'a>(item: &'a ItemFn, an: &analyse::Analysis) -> Vec<emit::Param<'a>> 
         };
         if let Some((b, pi)) = plain {
             let ident = pi.ident.clone();
-            let value = syn::Ident::new(&ident.to_string(), ident.span());
+            let value = ident.clone();
             out.push(emit::Param {
                 key: Key::Binding(b),
                 pat: None,

@@ -292,16 +292,17 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.field_names.get(&key) {
             return name.clone();
         }
-        let base = ident.to_string();
-        let base = base.strip_prefix("r#").unwrap_or(&base).to_string();
+        let text = ident.to_string();
+        let base = text.strip_prefix("r#").unwrap_or(&text).to_string();
         let count = self.used_names.entry(base.clone()).or_insert(0);
+        // The first of a name keeps the identifier as written (raw or not); later ones get a
+        // suffix, which is never a keyword.
         let name = if *count == 0 {
-            base.clone()
+            ident.clone()
         } else {
-            format!("{base}_{count}")
+            syn::Ident::new(&format!("{base}_{count}"), ident.span())
         };
         *count += 1;
-        let name = syn::Ident::new(&name, ident.span());
         self.field_names.insert(key, name.clone());
         name
     }
@@ -908,15 +909,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether operand `i` must be kept in a temporary when a later operand may suspend.
+    /// Values are evaluated (moved or copied) where they stand, as rustc does; borrows of
+    /// places (`&x`, `x.f` as a receiver) and literals are simply evaluated again afterwards,
+    /// which reads the same place.
     fn hoisted(children: &[(&Expr, Ctx)], i: usize) -> bool {
         let (child, ctx) = children[i];
-        match place_root(child) {
-            Some(root) => {
-                // A place: evaluate it again afterwards, unless a later operand may change it.
-                let later = children[i + 1..].iter().any(|(c, _)| mentions(c, &root));
-                ctx == Ctx::Value && later
-            }
-            None => true,
+        match child {
+            Expr::Lit(_) => false,
+            Expr::Reference(r) => place_root(&r.expr).is_none(),
+            _ => place_root(child).is_none() || ctx == Ctx::Value,
         }
     }
 
@@ -1430,16 +1431,6 @@ fn place_root(expr: &Expr) -> Option<String> {
     }
 }
 
-fn mentions(expr: &Expr, name: &str) -> bool {
-    fn scan(tokens: TokenStream, name: &str) -> bool {
-        tokens.into_iter().any(|tt| match tt {
-            proc_macro2::TokenTree::Ident(i) => i == name,
-            proc_macro2::TokenTree::Group(g) => scan(g.stream(), name),
-            _ => false,
-        })
-    }
-    !name.is_empty() && scan(expr.to_token_stream(), name)
-}
 
 /// The operands of an expression, in evaluation order, with how each is used.
 fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {

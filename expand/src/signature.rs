@@ -90,7 +90,7 @@ pub fn signature(item: &ItemFn) -> Signature {
                         && pi.subpat.is_none()
                         && crate::analyse::is_binding(pi) =>
                 {
-                    syn::Ident::new(&pi.ident.to_string(), pi.ident.span())
+                    pi.ident.clone()
                 }
                 _ => crate::lower::hidden(&format!("__arg{i}")),
             };
