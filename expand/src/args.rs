@@ -15,7 +15,9 @@ impl Parse for Args {
         while !input.is_empty() {
             let key: syn::Ident = input.parse()?;
             if key == "compiler" {
-                input.parse::<syn::Token![=]>()?;
+                input.parse::<syn::Token![=]>().map_err(|_| {
+                    syn::Error::new(key.span(), "write `compiler = NAME`: the name under which to also emit the plain `async fn`")
+                })?;
                 if args.compiler.is_some() {
                     return Err(syn::Error::new(key.span(), "`compiler` is given twice"));
                 }

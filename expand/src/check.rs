@@ -10,6 +10,7 @@ use crate::macros;
 struct Checker<'a> {
     fn_name: &'a syn::Ident,
     errors: Vec<syn::Error>,
+    recursive: bool,
 }
 
 impl<'ast> Visit<'ast> for Checker<'_> {
@@ -19,15 +20,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             Expr::Closure(_) | Expr::Async(_) => {}
             Expr::Await(a) => {
                 if is_self_call(&a.base, self.fn_name) {
-                    self.errors.push(syn::Error::new(
-                        a.base.span(),
-                        format!(
-                            "recursion in an async fn requires boxing: `{0}` would contain its own future; \
-                             box the call and coerce it to a trait object: \
-                             `let fut: ::core::pin::Pin<Box<dyn ::core::future::Future<Output = _>>> = Box::pin({0}(..)); fut.await`",
-                            self.fn_name
-                        ),
-                    ));
+                    self.recursive = true;
                 }
                 syn::visit::visit_expr(self, expr);
             }
@@ -94,14 +87,17 @@ fn is_self_call(expr: &Expr, name: &syn::Ident) -> bool {
 }
 
 /// Everything in the function the lowering cannot handle.
-pub fn check(item: &ItemFn) -> Vec<syn::Error> {
+pub fn check(item: &ItemFn) -> Checked {
     let mut errors = Vec::new();
     if item.sig.asyncness.is_none() {
         errors.push(syn::Error::new(
             item.sig.fn_token.span,
             "#[visible_async] goes on an `async fn`: this function is not `async`",
         ));
-        return errors;
+        return Checked {
+            errors,
+            recursive: false,
+        };
     }
     if let Some(receiver) = item.sig.receiver() {
         errors.push(syn::Error::new(
@@ -118,8 +114,21 @@ pub fn check(item: &ItemFn) -> Vec<syn::Error> {
     let mut checker = Checker {
         fn_name: &item.sig.ident,
         errors: Vec::new(),
+        recursive: false,
     };
     checker.visit_block(&item.block);
     errors.extend(checker.errors);
-    errors
+    Checked {
+        errors,
+        recursive: checker.recursive,
+    }
+}
+
+/// What [`check`] found.
+pub struct Checked {
+    pub errors: Vec<syn::Error>,
+    /// The body awaits a direct call to itself. The untouched `async fn` is emitted instead, so
+    /// that rustc reports it as it would without the attribute: E0733 at the call, "recursion in
+    /// an async fn requires boxing", with the fix.
+    pub recursive: bool,
 }

@@ -107,12 +107,7 @@ pub fn emit(
     option_try: bool,
     hoisted: &[syn::Item],
 ) -> Result<TokenStream, Vec<syn::Error>> {
-    let name = format_ident!("{}", camel(&sig.ident.to_string()));
-    let name = if name == "Self" {
-        format_ident!("SelfFuture")
-    } else {
-        name
-    };
+    let name = enum_name(&sig.ident);
     let proj = format_ident!("{}Proj", name);
     let replace = format_ident!("{}Replace", name);
 
@@ -323,6 +318,16 @@ pub fn emit(
         });
         future
     })
+}
+
+/// `trivial` → `Trivial`; names that camel-case to nothing usable get a prefix.
+fn enum_name(ident: &syn::Ident) -> syn::Ident {
+    let camel = camel(&ident.to_string());
+    if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) || camel == "Self" {
+        format_ident!("Fn{}", camel)
+    } else {
+        format_ident!("{}", camel)
+    }
 }
 
 fn field_ident(ident: &syn::Ident) -> syn::Ident {

@@ -549,7 +549,7 @@ impl<'a> Lowerer<'a> {
     fn finish_expr_stmt(flow: Flow, tail: bool) -> StmtOut {
         match flow {
             Flow::Value(s, v) if tail => StmtOut::Tail(s, v),
-            Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &quote!(#v;))]),
+            Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &expr_stmt(&v))]),
             Flow::Diverges(s) => StmtOut::Diverges(s),
         }
     }
@@ -783,10 +783,15 @@ impl<'a> Lowerer<'a> {
             }
             Expr::Block(b) => {
                 let label = &b.label;
+                // Inside a labeled block an unlabeled `continue` is an error, so suspending
+                // there must name the poll loop.
+                let depth = usize::from(label.is_some());
+                self.arm_loop_depth += depth;
                 let (block, diverged) = match k {
                     Some(k) => self.resume_block(&b.block, k, &[]),
                     None => self.fwd_block(&b.block, &[]),
                 };
+                self.arm_loop_depth -= depth;
                 let tokens = quote!(#label #block);
                 if diverged && label.is_none() {
                     Flow::Diverges(vec![tokens])
@@ -1113,7 +1118,9 @@ impl<'a> Lowerer<'a> {
                     label: label_name.clone(),
                     resumed: Some((brk.clone(), cont.clone())),
                 });
+                self.arm_loop_depth += 1;
                 let (rest, _) = self.resume_block(body, k, &pats);
+                self.arm_loop_depth -= 1;
                 self.frames.pop();
                 let again = self.fwd_loop(label, body, kind, cond_await);
                 let _ = expr;
@@ -1134,7 +1141,9 @@ impl<'a> Lowerer<'a> {
                     label: label_name.clone(),
                     resumed: Some((brk.clone(), cont.clone())),
                 });
+                self.arm_loop_depth += 1;
                 let (once, _) = self.fwd_block(body, &pats);
+                self.arm_loop_depth -= 1;
                 self.frames.pop();
                 let again = self.fwd_loop(label, body, kind, cond_await);
                 Flow::Value(s, quote!(if #cond { #brk: { #cont: #once #again } }))
@@ -1237,7 +1246,9 @@ impl<'a> Lowerer<'a> {
                 label: label_name.clone(),
                 resumed: Some((brk.clone(), cont.clone())),
             });
+            self.arm_loop_depth += 1;
             let (rest, _) = self.resume_block(&f.body, k, &[&f.pat]);
+            self.arm_loop_depth -= 1;
             self.frames.pop();
             let again = self.fwd_for_loop(f, &iter);
             out.push(quote!(#brk: { #cont: #rest #again }));
@@ -1374,6 +1385,19 @@ fn arm_guard(arm: &syn::Arm) -> Option<&Expr> {
     }
 }
 
+/// An expression statement that starts with `{` would parse as a block: parenthesize it.
+fn expr_stmt(value: &TokenStream) -> TokenStream {
+    let starts_with_block = matches!(
+        value.clone().into_iter().next(),
+        Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace
+    );
+    if starts_with_block && value.clone().into_iter().count() > 1 {
+        quote!((#value);)
+    } else {
+        quote!(#value;)
+    }
+}
+
 fn wrap_stmts(stmts: &[TokenStream], last: &TokenStream) -> TokenStream {
     if stmts.is_empty() {
         last.clone()
@@ -1431,7 +1455,6 @@ fn place_root(expr: &Expr) -> Option<String> {
     }
 }
 
-
 /// The operands of an expression, in evaluation order, with how each is used.
 fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {
     let v = Ctx::Value;
@@ -1444,7 +1467,8 @@ fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {
             .chain(m.args.iter().map(|a| (a, v)))
             .collect(),
         Expr::Binary(b) if is_comparison(&b.op) => vec![(&*b.left, p), (&*b.right, p)],
-        Expr::Binary(b) if is_compound_assign(&b.op) => vec![(&*b.left, p), (&*b.right, v)],
+        // The place is evaluated after the value, as rustc does for primitive operands.
+        Expr::Binary(b) if is_compound_assign(&b.op) => vec![(&*b.right, v), (&*b.left, p)],
         Expr::Binary(b) => vec![(&*b.left, v), (&*b.right, v)],
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => vec![(&*u.expr, p)],
         Expr::Unary(u) => vec![(&*u.expr, v)],
@@ -1490,6 +1514,10 @@ impl Lowerer<'_> {
                 let (method, turbofish) = (&m.method, &m.turbofish);
                 let args = &parts[1..];
                 quote!(#recv.#method #turbofish(#(#args),*))
+            }
+            Expr::Binary(b) if is_compound_assign(&b.op) => {
+                let (r, op, l) = (part(0), &b.op, part(1));
+                quote!(#l #op #r)
             }
             Expr::Binary(b) => {
                 let (l, op, r) = (part(0), &b.op, part(1));
