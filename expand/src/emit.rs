@@ -302,7 +302,7 @@ pub fn emit(
             }
         }
 
-        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding)]
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression)]
         let future = ::visible_async::__private::VisibleFuture::new(#unresumed_init, |mut __state, __cx| #poll_label loop {
             match __state.as_mut().project() {
                 #proj::Unresumed { .. } => {
