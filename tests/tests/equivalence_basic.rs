@@ -1,14 +1,21 @@
 //! Equivalence of `#[visible_async]` with the compiler's `async fn`: parameters, generics,
 //! laziness, shadowing, panics, `async` blocks, early return.
 
-// Test bodies are written the way users write them, not the way clippy likes them.
+// Test bodies are written the way users write them, not the way clippy likes them; imports
+// serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    unused_imports,
+    dead_code,
     unused_assignments,
     clippy::needless_range_loop,
     clippy::needless_return,
     clippy::assign_op_pattern,
     clippy::useless_format,
-    clippy::let_and_return
+    clippy::let_and_return,
+    clippy::never_loop,
+    clippy::single_match,
+    clippy::redundant_closure_call,
+    clippy::redundant_pattern_matching
 )]
 
 #[path = "equivalence/common.rs"]
@@ -562,44 +569,135 @@ fn helper_future_awaits() {
     assert_equivalent(await_yield_now_then, await_yield_now_then_rustc);
 }
 
+#[visible_async(compiler = shadow_copy_rustc)]
+async fn shadow_copy(log: Log) -> u32 {
+    let x = 1;
+    yield_now().await;
+    let x = x + ready_after(1, 10).await;
+    log.push(format!("x={x}"));
+    let x = x * 2;
+    yield_now().await;
+    x
+}
+
+#[test]
+fn shadowing_a_copy_value() {
+    assert_equivalent(shadow_copy, shadow_copy_rustc);
+}
+
+#[visible_async(compiler = raw_ident_param_rustc)]
+async fn raw_ident_param(log: Log, r#type: u32, r#match: Noisy) -> u32 {
+    yield_now().await;
+    log.push(r#match.name().to_string());
+    r#type + 1
+}
+
+#[test]
+fn raw_identifier_parameters() {
+    assert_equivalent(
+        |l| raw_ident_param(l.clone(), 4, Noisy::new(&l, "m")),
+        |l| raw_ident_param_rustc(l.clone(), 4, Noisy::new(&l, "m")),
+    );
+}
+
+// ----- immediate futures, IntoFuture, unsafe fn -----------------------------------------------
+
+#[visible_async(compiler = immediately_ready_rustc)]
+async fn immediately_ready(log: Log) -> u32 {
+    let _g = Noisy::new(&log, "g");
+    let a = ready_after(0, 1).await;
+    log.push("a");
+    let b = async { 2 }.await + ready_after(0, 3).await;
+    log.push("b");
+    let c = core::future::ready(4).await;
+    a + b + c
+}
+
+#[test]
+fn immediately_ready_futures_take_no_extra_polls() {
+    let c = assert_equivalent(immediately_ready, immediately_ready_rustc);
+    assert_eq!(c.visible.run.polls, 1);
+}
+
+pub struct Later {
+    log: Log,
+    value: u32,
+}
+
+impl core::future::IntoFuture for Later {
+    type Output = u32;
+    type IntoFuture = visible_async::leaf::ReadyAfter<u32>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.log.push(format!("into_future {}", self.value));
+        ready_after(1, self.value)
+    }
+}
+
+#[visible_async(compiler = await_into_future_rustc)]
+async fn await_into_future(log: Log) -> u32 {
+    let later = Later {
+        log: log.clone(),
+        value: 5,
+    };
+    log.push("made");
+    let a = later.await;
+    a + Later {
+        log: log.clone(),
+        value: val(&log, "field", 6),
+    }
+    .await
+}
+
+#[test]
+fn awaiting_an_into_future_value_converts_it_at_the_await() {
+    assert_equivalent(await_into_future, await_into_future_rustc);
+}
+
+#[visible_async(compiler = unsafe_async_fn_rustc)]
+async unsafe fn unsafe_async_fn(log: Log, p: *const u32) -> u32 {
+    yield_now().await;
+    log.push("reading");
+    // SAFETY: the callers pass a pointer to a live `u32`.
+    unsafe { *p }
+}
+
+#[test]
+fn unsafe_async_fn_matches() {
+    static VALUE: u32 = 9;
+    let p: *const u32 = &VALUE;
+    let p = p as usize;
+    // SAFETY: `p` points to a static.
+    assert_equivalent(
+        |l| unsafe { unsafe_async_fn(l, p as *const u32) },
+        |l| unsafe { unsafe_async_fn_rustc(l, p as *const u32) },
+    );
+}
+
+#[visible_async(compiler = many_awaits_in_a_loop_rustc)]
+async fn many_awaits_in_a_loop(log: Log) -> u32 {
+    let mut t = 0;
+    for i in 0..3 {
+        t += ev(&log, "a", i).await;
+        t += ev(&log, "b", i).await;
+        t += ev(&log, "c", i).await;
+        t += ev(&log, "d", i).await;
+        t += ev(&log, "e", i).await;
+        t += ev(&log, "f", i).await;
+    }
+    t
+}
+
+#[test]
+fn six_awaits_in_one_loop_body() {
+    assert_equivalent(many_awaits_in_a_loop, many_awaits_in_a_loop_rustc);
+}
+
 // ----- cases the transform does not compile yet ----------------------------------------------
 
 #[cfg(any())]
 mod pending {
     use super::*;
-
-    #[visible_async(compiler = shadow_copy_rustc)]
-    async fn shadow_copy(log: Log) -> u32 {
-        let x = 1;
-        yield_now().await;
-        let x = x + ready_after(1, 10).await;
-        log.push(format!("x={x}"));
-        let x = x * 2;
-        yield_now().await;
-        x
-    }
-
-    #[test]
-    #[ignore = "transform bug: E0425 when an operand before an await names a local that is not used after it (`let x = x + f().await`)"]
-    fn shadowing_a_copy_value() {
-        assert_equivalent(shadow_copy, shadow_copy_rustc);
-    }
-
-    #[visible_async(compiler = raw_ident_param_rustc)]
-    async fn raw_ident_param(log: Log, r#type: u32, r#match: Noisy) -> u32 {
-        yield_now().await;
-        log.push(r#match.name().to_string());
-        r#type + 1
-    }
-
-    #[test]
-    #[ignore = "transform bug: raw identifier parameter (`r#type: u32`) makes the macro hit an internal error"]
-    fn raw_identifier_parameters() {
-        assert_equivalent(
-            |l| raw_ident_param(l.clone(), 4, Noisy::new(&l, "m")),
-            |l| raw_ident_param_rustc(l.clone(), 4, Noisy::new(&l, "m")),
-        );
-    }
 
     #[visible_async(compiler = shadow_in_block_rustc)]
     async fn shadow_in_block(log: Log) -> usize {
