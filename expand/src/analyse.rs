@@ -65,6 +65,8 @@ pub struct Analysis {
     pub binding_of: HashMap<NodeId, usize>,
     /// Nodes (expressions, statements, blocks) with an `.await` of the body inside.
     pub has_await: HashSet<NodeId>,
+    /// The parsed arguments of known macros, by the macro's node.
+    pub macros: HashMap<NodeId, MacroArgs>,
     pub errors: Vec<syn::Error>,
 }
 
@@ -547,24 +549,22 @@ impl Walker<'_> {
     }
 
     fn mac(&mut self, mac: &syn::Macro, id: NodeId) -> bool {
-        if let Some(MacroArgs {
-            exprs,
-            format_names,
-            moves,
-            ..
-        }) = macros::parse(mac)
-        {
-            let ctx = if moves { Ctx::Move } else { Ctx::Place };
+        if let Some(args) = macros::parse(mac) {
+            let ctx = if args.moves { Ctx::Move } else { Ctx::Place };
             let mut any = false;
-            for e in &exprs {
+            // The lowering uses this very parse: node identities are addresses, and the
+            // expressions stay where they are when `args` moves into the map.
+            for e in &args.exprs {
                 any |= self.expr(e, ctx);
             }
-            for name in &format_names {
+            for name in &args.format_names {
                 self.record(name, Event::Use);
             }
             if any {
                 self.an.has_await.insert(id);
+                self.an.has_await.insert(node_id(mac));
             }
+            self.an.macros.insert(node_id(mac), args);
             any
         } else {
             self.tokens(mac.tokens.clone());

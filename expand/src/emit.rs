@@ -107,10 +107,12 @@ pub fn emit(
     option_try: bool,
     hoisted: &[syn::Item],
 ) -> Result<TokenStream, Vec<syn::Error>> {
-    let name = enum_name(&sig.ident);
+    let name = enum_name(&sig.ident, &sig.mentioned);
     let proj = format_ident!("{}Proj", name);
     let replace = format_ident!("{}Replace", name);
 
+    // Generated locals are hygienic: user code can neither see nor shadow them.
+    let (state, cx, awaitee) = (hidden("__state"), hidden("__cx"), hidden("__awaitee"));
     let mut lowerer = Lowerer::new(an, name.clone(), option_try);
     lowerer.unit_output = sig.unit_output;
     lowerer.arg_kept = params
@@ -191,9 +193,9 @@ pub fn emit(
         let code = &resume_codes[k];
         let output = hidden("__output");
         suspend_arms.push(quote! {
-            #proj::#variant { __awaitee, .. } => {
-                let #output = ::core::task::ready!(::core::future::Future::poll(__awaitee, __cx));
-                let #replace::#variant { #(#pattern,)* .. } = __state.as_mut().project_replace(#name::Panicked) else {
+            #proj::#variant { __awaitee: #awaitee, .. } => {
+                let #output = ::core::task::ready!(::core::future::Future::poll(#awaitee, #cx));
+                let #replace::#variant { #(#pattern,)* .. } = #state.as_mut().project_replace(#name::Panicked) else {
                     ::core::unreachable!()
                 };
                 #code
@@ -284,6 +286,7 @@ pub fn emit(
         impl #generics_decl ::visible_async::__private::StateMachine for #name #generics_decl {
             const FUNCTION: &'static str = #fn_name;
             const RETURNED: Self = Self::Returned;
+            const PANICKED: Self = Self::Panicked;
 
             fn state_name(&self) -> &'static str {
                 match self {
@@ -303,10 +306,10 @@ pub fn emit(
         }
 
         #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression)]
-        let future = ::visible_async::__private::VisibleFuture::new(#unresumed_init, |mut __state, __cx| #poll_label loop {
-            match __state.as_mut().project() {
+        let future = ::visible_async::__private::VisibleFuture::new(#unresumed_init, |mut #state, #cx| #poll_label loop {
+            match #state.as_mut().project() {
                 #proj::Unresumed { .. } => {
-                    let #unresumed_pattern = __state.as_mut().project_replace(#name::Panicked) else {
+                    let #unresumed_pattern = #state.as_mut().project_replace(#name::Panicked) else {
                         ::core::unreachable!()
                     };
                     #unresumed_code
@@ -320,14 +323,21 @@ pub fn emit(
     })
 }
 
-/// `trivial` → `Trivial`; names that camel-case to nothing usable get a prefix.
-fn enum_name(ident: &syn::Ident) -> syn::Ident {
-    let camel = camel(&ident.to_string());
-    if camel.is_empty() || camel.starts_with(|c: char| c.is_ascii_digit()) || camel == "Self" {
-        format_ident!("Fn{}", camel)
-    } else {
-        format_ident!("{}", camel)
+/// `trivial` → `Trivial`; names that camel-case to nothing usable get a prefix, and a name the
+/// function itself mentions (`async fn noisy` using a type `Noisy`) gets a `Future` suffix so
+/// the local enum does not shadow it.
+fn enum_name(ident: &syn::Ident, mentioned: &std::collections::HashSet<String>) -> syn::Ident {
+    let mut name = camel(&ident.to_string());
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || name == "Self" {
+        name.insert_str(0, "Fn");
     }
+    while mentioned.contains(&name)
+        || mentioned.contains(&format!("{name}Proj"))
+        || mentioned.contains(&format!("{name}Replace"))
+    {
+        name.push_str("Future");
+    }
+    format_ident!("{}", name)
 }
 
 fn field_ident(ident: &syn::Ident) -> syn::Ident {

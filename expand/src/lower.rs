@@ -366,8 +366,9 @@ impl<'a> Lowerer<'a> {
         };
         let span = self.an.awaits[k].span;
         let awaitee = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#awaited));
+        let state = hidden("__state");
         quote! {
-            __state.set(#name::#variant { __awaitee: #awaitee #(, #inits)* });
+            #state.set(#name::#variant { __awaitee: #awaitee #(, #inits)* });
             #cont
         }
     }
@@ -531,12 +532,23 @@ impl<'a> Lowerer<'a> {
                     (_, Some(d)) => quote!(else #d),
                     (Some(init), None) => match &init.diverge {
                         Some((_, e)) => {
-                            let e = self.verbatim(e);
+                            let e = self.fwd_expr_tokens(e);
                             quote!(else #e)
                         }
                         None => TokenStream::new(),
                     },
                     (None, None) => TokenStream::new(),
+                };
+                // `let PAT = { .. } else { .. }` is not allowed: the initializer may not end
+                // with a brace.
+                let ends_in_brace = matches!(
+                    value.clone().into_iter().last(),
+                    Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace
+                );
+                let value = if ends_in_brace && !else_part.is_empty() {
+                    quote!((#value))
+                } else {
+                    value
                 };
                 let out = quote!(#(#attrs)* let #pat = #value #else_part;);
                 self.declare_pat(pat);
@@ -1020,7 +1032,8 @@ impl<'a> Lowerer<'a> {
                 None => self.fwd_expr(&l.expr, Ctx::Place),
             };
             return match flow {
-                Flow::Value(s, v) => Flow::Value(s, quote!(let #pat = #v)),
+                Flow::Value(s, v) if s.is_empty() => Flow::Value(s, quote!(let #pat = #v)),
+                Flow::Value(s, v) => Flow::Value(Vec::new(), quote!(let #pat = { #(#s)* #v })),
                 d @ Flow::Diverges(_) => d,
             };
         }
@@ -1122,7 +1135,7 @@ impl<'a> Lowerer<'a> {
                 let (rest, _) = self.resume_block(body, k, &pats);
                 self.arm_loop_depth -= 1;
                 self.frames.pop();
-                let again = self.fwd_loop(label, body, kind, cond_await);
+                let (again, _) = self.fwd_loop(label, body, kind, cond_await);
                 let _ = expr;
                 Flow::Value(Vec::new(), quote!(#brk: { #cont: #rest #again }))
             }
@@ -1145,10 +1158,17 @@ impl<'a> Lowerer<'a> {
                 let (once, _) = self.fwd_block(body, &pats);
                 self.arm_loop_depth -= 1;
                 self.frames.pop();
-                let again = self.fwd_loop(label, body, kind, cond_await);
+                let (again, _) = self.fwd_loop(label, body, kind, cond_await);
                 Flow::Value(s, quote!(if #cond { #brk: { #cont: #once #again } }))
             }
-            None => Flow::Value(Vec::new(), self.fwd_loop(label, body, kind, cond_await)),
+            None => {
+                let (tokens, diverged) = self.fwd_loop(label, body, kind, cond_await);
+                if diverged {
+                    Flow::Diverges(vec![tokens])
+                } else {
+                    Flow::Value(Vec::new(), tokens)
+                }
+            }
         }
     }
 
@@ -1158,7 +1178,7 @@ impl<'a> Lowerer<'a> {
         body: &Block,
         kind: LoopKind<'_>,
         cond_await: bool,
-    ) -> TokenStream {
+    ) -> (TokenStream, bool) {
         let label_name = label.as_ref().map(|l| l.name.clone());
         self.frames.push(Frame::Loop {
             label: label_name,
@@ -1167,24 +1187,31 @@ impl<'a> Lowerer<'a> {
         self.arm_loop_depth += 1;
         let out = match kind {
             LoopKind::Loop => {
-                let (body, _) = self.fwd_block(body, &[]);
-                quote!(#label loop #body)
+                // A body that always suspends never reaches a `break`: the loop diverges.
+                let (body, diverged) = self.fwd_block(body, &[]);
+                (quote!(#label loop #body), diverged)
             }
             LoopKind::While(cond) if cond_await => {
                 let pats = let_pats(cond);
-                let cond = match self.lower_cond(cond, None) {
-                    Flow::Value(s, c) if s.is_empty() => c,
-                    Flow::Value(s, c) => quote!({ #(#s)* #c }),
-                    Flow::Diverges(s) => quote!({ #(#s)* }),
-                };
-                let (body, _) = self.fwd_block(body, &pats);
-                quote!(#label loop { if #cond #body else { break; } })
+                match self.lower_cond(cond, None) {
+                    Flow::Value(s, c) => {
+                        let c = if s.is_empty() {
+                            c
+                        } else {
+                            quote!({ #(#s)* #c })
+                        };
+                        let (body, _) = self.fwd_block(body, &pats);
+                        (quote!(#label loop { if #c #body else { break; } }), false)
+                    }
+                    // The condition always suspends before the body can run.
+                    Flow::Diverges(s) => (quote!(#(#s)*), true),
+                }
             }
             LoopKind::While(cond) => {
                 let pats = let_pats(cond);
                 let cond = self.verbatim(cond);
                 let (body, _) = self.fwd_block(body, &pats);
-                quote!(#label while #cond #body)
+                (quote!(#label while #cond #body), false)
             }
         };
         self.arm_loop_depth -= 1;
@@ -1278,7 +1305,8 @@ impl<'a> Lowerer<'a> {
     /// Known macros lower like calls; unknown ones with an `.await` inside were rejected
     /// before lowering.
     fn fwd_macro(&mut self, mac: &syn::Macro, k: Option<usize>) -> Flow {
-        let Some(args) = macros::parse(mac) else {
+        let an = self.an;
+        let Some(args) = an.macros.get(&node_id(mac)) else {
             return Flow::Value(Vec::new(), mac.to_token_stream());
         };
         let ctx = if args.moves { Ctx::Value } else { Ctx::Place };

@@ -16,6 +16,8 @@ pub struct Signature {
     pub header: TokenStream,
     /// Whether the function returns `()`.
     pub unit_output: bool,
+    /// Every identifier the function's tokens contain, to keep generated names clear of them.
+    pub mentioned: std::collections::HashSet<String>,
 }
 
 /// Names elided lifetimes and turns `impl Trait` arguments into type parameters.
@@ -148,10 +150,13 @@ pub fn signature(item: &ItemFn) -> Signature {
         ReturnType::Default => true,
         ReturnType::Type(_, ty) => matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()),
     };
+    let mut mentioned = std::collections::HashSet::new();
+    collect_idents(item.to_token_stream(), &mut mentioned);
     Signature {
         ident: sig.ident.clone(),
         header,
         unit_output,
+        mentioned,
     }
 }
 
@@ -164,5 +169,17 @@ pub fn returns_option(item: &ItemFn) -> bool {
             _ => false,
         },
         ReturnType::Default => false,
+    }
+}
+
+fn collect_idents(tokens: TokenStream, out: &mut std::collections::HashSet<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => collect_idents(g.stream(), out),
+            _ => {}
+        }
     }
 }

@@ -39,6 +39,8 @@ pub trait StateMachine {
     const FUNCTION: &'static str;
     /// The `Returned` state, entered once the body has produced its output.
     const RETURNED: Self;
+    /// The `Panicked` state, entered while the body runs and kept if it panics.
+    const PANICKED: Self;
     /// The name of the current variant (`Unresumed`, `Suspend0`, ..., `Returned`, `Panicked`).
     fn state_name(&self) -> &'static str;
     /// Where the state machine is suspended, if it is.
@@ -103,13 +105,28 @@ where
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let mut this = self.project();
-        let output = (this.poll)(this.state.as_mut(), cx);
+        let this = self.project();
+        // A panic in the body leaves the state `Panicked` by itself, but a panic inside an
+        // awaited future unwinds while the state still holds it: like rustc, drop what the
+        // state holds and poison it.
+        let mut state = PoisonOnUnwind(this.state);
+        let output = (this.poll)(state.0.as_mut(), cx);
         if output.is_ready() {
             // The body's locals are already dropped; like rustc, the future is now spent.
-            this.state.set(S::RETURNED);
+            state.0.set(S::RETURNED);
         }
         output
+    }
+}
+
+/// Sets the state to `Panicked` when dropped during a panic.
+struct PoisonOnUnwind<'a, S: StateMachine>(Pin<&'a mut S>);
+
+impl<S: StateMachine> Drop for PoisonOnUnwind<'_, S> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.set(S::PANICKED);
+        }
     }
 }
 

@@ -442,7 +442,6 @@ async fn panic_in_awaited_future(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: a panic inside the awaited future does not poison the visible future (no Panicked state, locals not dropped during unwinding; polling again polls the awaitee again)"]
 fn panic_inside_the_awaited_future_poisons_the_outer_one() {
     assert_equivalent(panic_in_awaited_future, panic_in_awaited_future_rustc);
 }

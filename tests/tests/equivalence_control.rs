@@ -896,45 +896,104 @@ fn if_let_else_if_let_chain_with_awaits() {
 
 // ----- cases the transform does not compile yet (see the `ignore` reasons) ------------------
 
+#[visible_async(compiler = while_let_condition_only_rustc)]
+async fn while_let_condition_only(log: Log) -> u32 {
+    let mut i = 0;
+    let mut sum = 0;
+    while let Some(x) = ev(&log, "next", (i < 3).then_some(i)).await {
+        log.push(format!("x={x}"));
+        sum += x;
+        i += 1;
+    }
+    sum
+}
+
+#[test]
+fn while_let_with_only_the_scrutinee_awaiting() {
+    assert_equivalent(while_let_condition_only, while_let_condition_only_rustc);
+}
+
+#[visible_async(compiler = while_let_rustc)]
+async fn while_let(log: Log) -> u32 {
+    let mut i = 0;
+    let mut sum = 0;
+    while let Some(x) = ev(&log, "next", (i < 3).then_some(i)).await {
+        let _g = Noisy::new(&log, format!("g{x}"));
+        sum += ev(&log, "body", x * 10).await;
+        i += 1;
+    }
+    sum
+}
+
+#[test]
+fn while_let_with_awaited_scrutinee_and_body() {
+    assert_equivalent(while_let, while_let_rustc);
+}
+
+#[visible_async(compiler = loop_as_let_init_rustc)]
+async fn loop_as_let_init(log: Log) -> u32 {
+    let mut tries = 0;
+    let got = loop {
+        tries += 1;
+        match ev(&log, "try", tries).await {
+            t if t < 3 => continue,
+            t => break t * 100,
+        }
+    };
+    got + tries
+}
+
+#[test]
+fn loop_value_from_a_match_inside() {
+    assert_equivalent(loop_as_let_init, loop_as_let_init_rustc);
+}
+
+#[visible_async(compiler = let_else_in_loop_rustc)]
+async fn let_else_in_loop(log: Log) -> u32 {
+    let mut total = 0;
+    for i in 0..5u32 {
+        let Some(v) = ev(&log, "v", (i % 2 == 0).then_some(i)).await else {
+            tick(&log, "skip").await;
+            continue;
+        };
+        let Ok(w) = u8::try_from(v * 100) else {
+            break;
+        };
+        total += u32::from(w);
+    }
+    total
+}
+
+#[test]
+fn let_else_continue_and_break_in_a_loop() {
+    assert_equivalent(let_else_in_loop, let_else_in_loop_rustc);
+}
+
+#[visible_async(compiler = let_else_rustc)]
+async fn let_else(log: Log, input: Option<u32>) -> u32 {
+    let _g = Noisy::new(&log, "g");
+    let Some(x) = ev(&log, "input", input).await else {
+        let _e = Noisy::new(&log, "else");
+        tick(&log, "in else").await;
+        log.push("returning from else");
+        return 0;
+    };
+    let Some(y) = x.checked_sub(1) else {
+        return ev(&log, "second else", 99).await;
+    };
+    ev(&log, "y", y).await
+}
+
+#[test]
+fn let_else_whose_else_awaits_then_returns() {
+    for input in [Some(5), Some(0), None] {
+        assert_equivalent(|l| let_else(l, input), |l| let_else_rustc(l, input));
+    }
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
-
-    #[visible_async(compiler = while_let_condition_only_rustc)]
-    async fn while_let_condition_only(log: Log) -> u32 {
-        let mut i = 0;
-        let mut sum = 0;
-        while let Some(x) = ev(&log, "next", (i < 3).then_some(i)).await {
-            log.push(format!("x={x}"));
-            sum += x;
-            i += 1;
-        }
-        sum
-    }
-
-    #[test]
-    #[ignore = "transform bug: `while let Some(x) = f().await { ..x.. }`: the bindings of the pattern are not in scope in the body when resuming from the scrutinee await (E0425 `x`)"]
-    fn while_let_with_only_the_scrutinee_awaiting() {
-        assert_equivalent(while_let_condition_only, while_let_condition_only_rustc);
-    }
-
-    #[visible_async(compiler = while_let_rustc)]
-    async fn while_let(log: Log) -> u32 {
-        let mut i = 0;
-        let mut sum = 0;
-        while let Some(x) = ev(&log, "next", (i < 3).then_some(i)).await {
-            let _g = Noisy::new(&log, format!("g{x}"));
-            sum += ev(&log, "body", x * 10).await;
-            i += 1;
-        }
-        sum
-    }
-
-    #[test]
-    #[ignore = "transform bug: `while let PAT = fut.await { .. }`: the pattern bindings are not in scope in the body when resuming from the scrutinee await (E0425 `x`)"]
-    fn while_let_with_awaited_scrutinee_and_body() {
-        assert_equivalent(while_let, while_let_rustc);
-    }
 
     #[visible_async(compiler = await_in_let_chain_rustc)]
     async fn await_in_let_chain(log: Log, a: Option<u32>) -> u32 {
@@ -1044,25 +1103,6 @@ mod pending {
         assert_equivalent(for_tuple_pattern, for_tuple_pattern_rustc);
     }
 
-    #[visible_async(compiler = loop_as_let_init_rustc)]
-    async fn loop_as_let_init(log: Log) -> u32 {
-        let mut tries = 0;
-        let got = loop {
-            tries += 1;
-            match ev(&log, "try", tries).await {
-                t if t < 3 => continue,
-                t => break t * 100,
-            }
-        };
-        got + tries
-    }
-
-    #[test]
-    #[ignore = "transform bug: the forward copy of a `loop` whose breaks all come after an await has type `!` (E0277 cannot add `u32` to `!`); see `loop_value_in_arithmetic`"]
-    fn loop_value_from_a_match_inside() {
-        assert_equivalent(loop_as_let_init, loop_as_let_init_rustc);
-    }
-
     #[visible_async(compiler = match_on_local_by_value_rustc)]
     async fn match_on_local_by_value(log: Log, some: bool) -> usize {
         let opt = some.then(|| Noisy::new(&log, "inside"));
@@ -1087,50 +1127,5 @@ mod pending {
             |l| match_on_local_by_value(l, false),
             |l| match_on_local_by_value_rustc(l, false),
         );
-    }
-
-    #[visible_async(compiler = let_else_in_loop_rustc)]
-    async fn let_else_in_loop(log: Log) -> u32 {
-        let mut total = 0;
-        for i in 0..5u32 {
-            let Some(v) = ev(&log, "v", (i % 2 == 0).then_some(i)).await else {
-                tick(&log, "skip").await;
-                continue;
-            };
-            let Ok(w) = u8::try_from(v * 100) else {
-                break;
-            };
-            total += u32::from(w);
-        }
-        total
-    }
-
-    #[test]
-    #[ignore = "transform bug: `let PAT = fut.await else { .. }`: the resumed initializer is rendered `{ __output }` right before `else` (parse error \"right curly brace before else\"); an await in the else block is left as written (E0728)"]
-    fn let_else_continue_and_break_in_a_loop() {
-        assert_equivalent(let_else_in_loop, let_else_in_loop_rustc);
-    }
-
-    #[visible_async(compiler = let_else_rustc)]
-    async fn let_else(log: Log, input: Option<u32>) -> u32 {
-        let _g = Noisy::new(&log, "g");
-        let Some(x) = ev(&log, "input", input).await else {
-            let _e = Noisy::new(&log, "else");
-            tick(&log, "in else").await;
-            log.push("returning from else");
-            return 0;
-        };
-        let Some(y) = x.checked_sub(1) else {
-            return ev(&log, "second else", 99).await;
-        };
-        ev(&log, "y", y).await
-    }
-
-    #[test]
-    #[ignore = "transform bug: `let PAT = fut.await else { .. }`: the resumed initializer is rendered `{ __output }` right before `else` (parse error \"right curly brace before else\"); an await in the else block is left as written (E0728)"]
-    fn let_else_whose_else_awaits_then_returns() {
-        for input in [Some(5), Some(0), None] {
-            assert_equivalent(|l| let_else(l, input), |l| let_else_rustc(l, input));
-        }
     }
 }

@@ -374,6 +374,45 @@ fn associated_function_without_self_returning_self() {
 
 // ----- cases the transform does not compile yet (see the `ignore` reasons) ------------------
 
+#[visible_async(compiler = hidden_looking_names_rustc)]
+async fn hidden_looking_names(log: Log) -> u32 {
+    let __state = 1;
+    let __cx = 2;
+    let __output = ev(&log, "o", 3).await;
+    let future = 4;
+    let __tmp0 = __state + ev(&log, "p", __cx).await;
+    let __iter0 = 5;
+    __output + future + __tmp0 + __iter0
+}
+
+#[test]
+fn user_locals_named_like_generated_ones() {
+    assert_equivalent(hidden_looking_names, hidden_looking_names_rustc);
+}
+
+#[visible_async(compiler = make_point_rustc)]
+async fn make_point(log: Log) -> MakePoint {
+    let x = ev(&log, "x", 3).await;
+    MakePoint { x }
+}
+
+#[test]
+fn function_returning_the_type_its_state_enum_would_be_named_after() {
+    assert_equivalent(make_point, make_point_rustc);
+}
+
+#[visible_async(compiler = noisy_rustc)]
+async fn noisy(log: Log) -> usize {
+    let n = Noisy::new(&log, "n");
+    tick(&log, "t").await;
+    n.name().len()
+}
+
+#[test]
+fn function_whose_state_enum_name_is_a_type_the_body_uses() {
+    assert_equivalent(noisy, noisy_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -424,48 +463,6 @@ mod pending {
             |l| closure_after_join(l, false),
             |l| closure_after_join_rustc(l, false),
         );
-    }
-
-    #[visible_async(compiler = hidden_looking_names_rustc)]
-    async fn hidden_looking_names(log: Log) -> u32 {
-        let __state = 1;
-        let __cx = 2;
-        let __output = ev(&log, "o", 3).await;
-        let future = 4;
-        let __tmp0 = __state + ev(&log, "p", __cx).await;
-        let __iter0 = 5;
-        __output + future + __tmp0 + __iter0
-    }
-
-    #[test]
-    #[ignore = "transform bug: a user local named `__state` captures the generated `__state` (the hidden names are not hygienic): E0599 no method `set` for `{integer}`"]
-    fn user_locals_named_like_generated_ones() {
-        assert_equivalent(hidden_looking_names, hidden_looking_names_rustc);
-    }
-
-    #[visible_async(compiler = make_point_rustc)]
-    async fn make_point(log: Log) -> MakePoint {
-        let x = ev(&log, "x", 3).await;
-        MakePoint { x }
-    }
-
-    #[test]
-    #[ignore = "transform bug: the state enum `MakePoint` shadows the user type `MakePoint` the fn returns: E0574 expected struct, found enum `MakePoint`"]
-    fn function_returning_the_type_its_state_enum_would_be_named_after() {
-        assert_equivalent(make_point, make_point_rustc);
-    }
-
-    #[visible_async(compiler = noisy_rustc)]
-    async fn noisy(log: Log) -> usize {
-        let n = Noisy::new(&log, "n");
-        tick(&log, "t").await;
-        n.name().len()
-    }
-
-    #[test]
-    #[ignore = "transform bug: the state enum is declared inside the body under the camel-cased fn name (`noisy` -> `Noisy`) and shadows a type of that name the body uses: E0599 no variant `new` found for enum `noisy::Noisy`"]
-    fn function_whose_state_enum_name_is_a_type_the_body_uses() {
-        assert_equivalent(noisy, noisy_rustc);
     }
 
     #[visible_async(compiler = macro_rules_inside_body_rustc)]

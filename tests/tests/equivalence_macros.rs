@@ -16,7 +16,8 @@
     clippy::never_loop,
     clippy::single_match,
     clippy::redundant_closure_call,
-    clippy::redundant_pattern_matching
+    clippy::redundant_pattern_matching,
+    clippy::eq_op
 )]
 
 #[path = "equivalence/common.rs"]
@@ -31,188 +32,174 @@ use visible_async::visible_async;
 
 // ----- cases the transform does not compile yet (see the `ignore` reasons) ------------------
 
-#[cfg(any())]
-mod pending {
-    use super::*;
+#[visible_async(compiler = format_with_temporary_rustc)]
+async fn format_with_temporary(log: Log) {
+    log.push(format!(
+        "{}{}",
+        Noisy::new(&log, "t").name().len(),
+        ev(&log, "a", 1).await
+    ));
+    log.push("next statement");
+}
 
-    #[visible_async(compiler = format_with_temporary_rustc)]
-    async fn format_with_temporary(log: Log) {
-        log.push(format!(
-            "{}{}",
-            Noisy::new(&log, "t").name().len(),
-            ev(&log, "a", 1).await
-        ));
-        log.push("next statement");
-    }
+#[test]
+#[ignore = "transform bug: temporaries inside an operand evaluated before an await are dropped at the suspension, rustc keeps them to the end of the statement"]
+fn format_with_a_temporary_before_an_await() {
+    assert_equivalent(format_with_temporary, format_with_temporary_rustc);
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn format_with_a_temporary_before_an_await() {
-        assert_equivalent(format_with_temporary, format_with_temporary_rustc);
-    }
+#[visible_async(compiler = format_in_push_rustc)]
+async fn format_in_push(log: Log) -> usize {
+    log.push(format!("got {}", ev(&log, "a", 1).await));
+    log.push(format!(
+        "got {:>5}|{:?}",
+        ev(&log, "b", 2).await,
+        ev(&log, "c", "c").await
+    ));
+    log.entries().len()
+}
 
-    #[visible_async(compiler = format_in_push_rustc)]
-    async fn format_in_push(log: Log) -> usize {
-        log.push(format!("got {}", ev(&log, "a", 1).await));
-        log.push(format!(
-            "got {:>5}|{:?}",
-            ev(&log, "b", 2).await,
-            ev(&log, "c", "c").await
-        ));
-        log.entries().len()
-    }
+#[test]
+fn format_nested_in_a_method_argument() {
+    assert_equivalent(format_in_push, format_in_push_rustc);
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn format_nested_in_a_method_argument() {
-        assert_equivalent(format_in_push, format_in_push_rustc);
-    }
+#[visible_async(compiler = matches_macro_rustc)]
+async fn matches_macro(log: Log) -> (bool, bool) {
+    let a = matches!(ev(&log, "a", Some(3)).await, Some(x) if x > 2);
+    let b = matches!(ev(&log, "b", 5).await, 1..=4 | 6);
+    (a, b)
+}
 
-    #[visible_async(compiler = matches_macro_rustc)]
-    async fn matches_macro(log: Log) -> (bool, bool) {
-        let a = matches!(ev(&log, "a", Some(3)).await, Some(x) if x > 2);
-        let b = matches!(ev(&log, "b", 5).await, 1..=4 | 6);
-        (a, b)
-    }
+#[test]
+fn matches_macro_with_awaited_scrutinee() {
+    assert_equivalent(matches_macro, matches_macro_rustc);
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn matches_macro_with_awaited_scrutinee() {
-        assert_equivalent(matches_macro, matches_macro_rustc);
-    }
+#[visible_async(compiler = dbg_macro_rustc)]
+async fn dbg_macro(log: Log) -> (u32, (u32, u32)) {
+    let a = dbg!(ev(&log, "a", 1).await);
+    let b = dbg!(val(&log, "b", 2), ev(&log, "c", 3).await);
+    (a, b)
+}
 
-    #[visible_async(compiler = dbg_macro_rustc)]
-    async fn dbg_macro(log: Log) -> (u32, (u32, u32)) {
-        let a = dbg!(ev(&log, "a", 1).await);
-        let b = dbg!(val(&log, "b", 2), ev(&log, "c", 3).await);
-        (a, b)
-    }
+#[test]
+fn dbg_macro_with_awaits() {
+    assert_equivalent(dbg_macro, dbg_macro_rustc);
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn dbg_macro_with_awaits() {
-        assert_equivalent(dbg_macro, dbg_macro_rustc);
-    }
+#[visible_async(compiler = vec_macro_rustc)]
+async fn vec_macro(log: Log) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let a = vec![
+        ev(&log, "a", 1).await,
+        val(&log, "b", 2),
+        ev(&log, "c", 3).await,
+    ];
+    let b = vec![ev(&log, "rep", 9).await; 3];
+    let c = vec![0; ev(&log, "len", 2).await];
+    (a, b, c)
+}
 
-    #[visible_async(compiler = vec_macro_rustc)]
-    async fn vec_macro(log: Log) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
-        let a = vec![
-            ev(&log, "a", 1).await,
-            val(&log, "b", 2),
-            ev(&log, "c", 3).await,
-        ];
-        let b = vec![ev(&log, "rep", 9).await; 3];
-        let c = vec![0; ev(&log, "len", 2).await];
-        (a, b, c)
-    }
+#[test]
+fn vec_macro_list_and_repeat_forms() {
+    assert_equivalent(vec_macro, vec_macro_rustc);
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn vec_macro_list_and_repeat_forms() {
-        assert_equivalent(vec_macro, vec_macro_rustc);
-    }
+#[visible_async(compiler = assert_message_await_rustc)]
+async fn assert_message_await(log: Log) -> u32 {
+    assert!(
+        val(&log, "cond", true),
+        "never shown {}",
+        ev(&log, "message", 1).await
+    );
+    assert_eq!(1, 1, "never shown either {}", ev(&log, "message2", 2).await);
+    3
+}
 
-    #[visible_async(compiler = assert_message_await_rustc)]
-    async fn assert_message_await(log: Log) -> u32 {
-        assert!(
-            val(&log, "cond", true),
-            "never shown {}",
-            ev(&log, "message", 1).await
-        );
-        assert_eq!(1, 1, "never shown either {}", ev(&log, "message2", 2).await);
-        3
-    }
+#[test]
+#[ignore = "transform bug: assertion message arguments are evaluated eagerly, rustc evaluates them only on failure"]
+fn await_in_an_assert_message_runs_only_on_failure() {
+    assert_equivalent(assert_message_await, assert_message_await_rustc);
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn await_in_an_assert_message_runs_only_on_failure() {
-        assert_equivalent(assert_message_await, assert_message_await_rustc);
-    }
+#[visible_async(compiler = write_macro_rustc)]
+async fn write_macro(log: Log) -> String {
+    let mut s = String::new();
+    write!(s, "{}", ev(&log, "w1", 1).await).unwrap();
+    writeln!(s, "-{}-{}", val(&log, "w2", 2), ev(&log, "w3", 3).await).unwrap();
+    s
+}
 
-    #[visible_async(compiler = write_macro_rustc)]
-    async fn write_macro(log: Log) -> String {
-        let mut s = String::new();
-        write!(s, "{}", ev(&log, "w1", 1).await).unwrap();
-        writeln!(s, "-{}-{}", val(&log, "w2", 2), ev(&log, "w3", 3).await).unwrap();
-        s
-    }
+#[test]
+fn write_and_writeln_with_awaits() {
+    assert_equivalent(write_macro, write_macro_rustc);
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn write_and_writeln_with_awaits() {
-        assert_equivalent(write_macro, write_macro_rustc);
-    }
-
-    #[visible_async(compiler = assert_fails_rustc)]
-    async fn assert_fails(log: Log) -> u32 {
-        let _g = Noisy::new(&log, "g");
-        assert_eq!(
-            ev(&log, "l", 4).await,
-            ev(&log, "r", 5).await,
-            "left {} right {}",
-            4,
-            5
-        );
-        1
-    }
-
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn failing_assert_eq_with_awaited_operands() {
-        assert_equivalent(assert_fails, assert_fails_rustc);
-    }
-
-    #[visible_async(compiler = assert_macros_rustc)]
-    async fn assert_macros(log: Log) -> u32 {
-        assert!(ev(&log, "cond", true).await);
-        assert!(ev(&log, "cond2", 3).await > 2, "message {}", 1);
-        assert_eq!(ev(&log, "l", 4).await, val(&log, "r", 4));
-        assert_ne!(val(&log, "l2", 4), ev(&log, "r2", 5).await);
-        debug_assert_eq!(ev(&log, "d", 1).await, 1);
-        7
-    }
-
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn assertions_with_awaits_that_pass() {
-        assert_equivalent(assert_macros, assert_macros_rustc);
-    }
-
-    #[visible_async(compiler = print_macros_rustc)]
-    async fn print_macros(log: Log) -> u32 {
-        println!(
-            "value {} and {}",
-            ev(&log, "p1", 1).await,
-            ev(&log, "p2", 2).await
-        );
-        eprintln!("err {}", ev(&log, "e", 3).await);
-        print!("{}", ev(&log, "np", 4).await);
-        println!();
+#[visible_async(compiler = assert_fails_rustc)]
+async fn assert_fails(log: Log) -> u32 {
+    let _g = Noisy::new(&log, "g");
+    assert_eq!(
+        ev(&log, "l", 4).await,
+        ev(&log, "r", 5).await,
+        "left {} right {}",
+        4,
         5
-    }
+    );
+    1
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn println_eprintln_print_with_awaits() {
-        assert_equivalent(print_macros, print_macros_rustc);
-    }
+#[test]
+fn failing_assert_eq_with_awaited_operands() {
+    assert_equivalent(assert_fails, assert_fails_rustc);
+}
 
-    #[visible_async(compiler = format_macro_rustc)]
-    async fn format_macro(log: Log) -> String {
-        let name = "n";
-        let s = format!(
-            "{}-{}-{name}-{x}",
-            ev(&log, "a", 1).await,
-            val(&log, "b", 2),
-            x = ev(&log, "x", 3).await
-        );
-        log.push(s.clone());
-        s
-    }
+#[visible_async(compiler = assert_macros_rustc)]
+async fn assert_macros(log: Log) -> u32 {
+    assert!(ev(&log, "cond", true).await);
+    assert!(ev(&log, "cond2", 3).await > 2, "message {}", 1);
+    assert_eq!(ev(&log, "l", 4).await, val(&log, "r", 4));
+    assert_ne!(val(&log, "l2", 4), ev(&log, "r2", 5).await);
+    debug_assert_eq!(ev(&log, "d", 1).await, 1);
+    7
+}
 
-    #[test]
-    #[ignore = "transform bug: awaits inside macro arguments are matched between analysis and lowering by heap address of a re-parsed `syn::Expr` (macros::parse runs twice), so whether they are lowered depends on allocator reuse: here E0728 / \"cannot lower an .await inside this kind of expression\""]
-    fn format_with_awaits_and_named_and_captured_arguments() {
-        assert_equivalent(format_macro, format_macro_rustc);
-    }
+#[test]
+fn assertions_with_awaits_that_pass() {
+    assert_equivalent(assert_macros, assert_macros_rustc);
+}
+
+#[visible_async(compiler = print_macros_rustc)]
+async fn print_macros(log: Log) -> u32 {
+    println!(
+        "value {} and {}",
+        ev(&log, "p1", 1).await,
+        ev(&log, "p2", 2).await
+    );
+    eprintln!("err {}", ev(&log, "e", 3).await);
+    print!("{}", ev(&log, "np", 4).await);
+    println!();
+    5
+}
+
+#[test]
+fn println_eprintln_print_with_awaits() {
+    assert_equivalent(print_macros, print_macros_rustc);
+}
+
+#[visible_async(compiler = format_macro_rustc)]
+async fn format_macro(log: Log) -> String {
+    let name = "n";
+    let s = format!(
+        "{}-{}-{name}-{x}",
+        ev(&log, "a", 1).await,
+        val(&log, "b", 2),
+        x = ev(&log, "x", 3).await
+    );
+    log.push(s.clone());
+    s
+}
+
+#[test]
+fn format_with_awaits_and_named_and_captured_arguments() {
+    assert_equivalent(format_macro, format_macro_rustc);
 }
