@@ -84,7 +84,13 @@ impl Analysis {
     pub fn is_kept(&self, b: usize, k: usize) -> bool {
         let binding = &self.bindings[b];
         let point = &self.awaits[k];
-        !Self::is_moved_before(binding, point.pos) || self.is_used_after(binding, point)
+        let used_after = self.is_used_after(binding, point);
+        if binding.declared_uninit {
+            // Declared without a value (`let x;`): it may not be initialized here, and if it
+            // is read later it must be (rustc checks that on the original).
+            return used_after && !Self::is_moved_before(binding, point.pos);
+        }
+        !Self::is_moved_before(binding, point.pos) || used_after
     }
 
     /// Whether binding `b` is mentioned at all after suspension point `k`.
@@ -109,11 +115,23 @@ impl Analysis {
         }
     }
 
+    /// Whether the value alive at `point` can be read later: a use after it, before the
+    /// binding is assigned a new value (in a loop, the uses at the top of the next iteration
+    /// count unless an assignment comes first).
     fn is_used_after(&self, binding: &Binding, point: &AwaitPoint) -> bool {
-        binding
-            .events
+        let mut events: Vec<(u32, Event)> = binding.events.clone();
+        events.sort_by_key(|&(pos, _)| pos);
+        let later = events.iter().filter(|&&(pos, _)| pos > point.pos);
+        let wrapped = events
             .iter()
-            .any(|&(pos, e)| e != Event::Init && self.after(binding, point, pos))
+            .filter(|&&(pos, _)| pos <= point.pos && self.after(binding, point, pos));
+        for &(_, event) in later.chain(wrapped) {
+            match event {
+                Event::Init => return false,
+                Event::Use | Event::Move => return true,
+            }
+        }
+        false
     }
 
     /// Whether `pos` can run after `point`: later in the source, or anywhere in a loop around
@@ -365,7 +383,12 @@ impl Walker<'_> {
                     Ctx::Move
                 };
                 let left = self.expr(&b.left, ctx);
-                let right = self.expr(&b.right, Ctx::Move);
+                let right_ctx = if crate::lower::is_comparison(&b.op) {
+                    Ctx::Place
+                } else {
+                    Ctx::Move
+                };
+                let right = self.expr(&b.right, right_ctx);
                 left | right
             }
             Expr::Unary(u) => {
@@ -437,13 +460,24 @@ impl Walker<'_> {
                 cond | then | els
             }
             Expr::Let(l) => {
-                // Outside `if`/`while` (e.g. inside `&&` chains): bindings go to the current scope.
-                let any = self.expr(&l.expr, Ctx::Place);
+                // Bindings go to the scope the enclosing `if`/`while` pushed.
+                let ctx = if moves_out(&l.pat) {
+                    Ctx::Move
+                } else {
+                    Ctx::Place
+                };
+                let any = self.expr(&l.expr, ctx);
                 self.declare_pat(&l.pat, false);
                 any
             }
             Expr::Match(m) => {
-                let mut any = self.expr(&m.expr, Ctx::Place);
+                // Arms binding by value move out of a local scrutinee (or copy from it).
+                let ctx = if m.arms.iter().any(|arm| moves_out(&arm.pat)) {
+                    Ctx::Move
+                } else {
+                    Ctx::Place
+                };
+                let mut any = self.expr(&m.expr, ctx);
                 for arm in &m.arms {
                     self.stack.push(node_id(arm));
                     self.scopes.push(Vec::new());
@@ -638,6 +672,26 @@ pub fn is_binding(pi: &syn::PatIdent) -> bool {
             .starts_with(|c: char| c.is_ascii_uppercase())
 }
 
+/// Whether a pattern binds some part of its scrutinee by value (outside `&` patterns).
+fn moves_out(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(pi) => {
+            (pi.by_ref.is_none() && is_binding(pi))
+                || pi.subpat.as_ref().is_some_and(|(_, p)| moves_out(p))
+        }
+        Pat::Reference(_) => false,
+        Pat::Or(or) => or.cases.iter().any(moves_out),
+        Pat::Paren(p) => moves_out(&p.pat),
+        Pat::Slice(s) => s.elems.iter().any(moves_out),
+        Pat::Tuple(t) => t.elems.iter().any(moves_out),
+        Pat::TupleStruct(t) => t.elems.iter().any(moves_out),
+        Pat::Struct(s) => s.fields.iter().any(|f| moves_out(&f.pat)),
+        Pat::Type(t) => moves_out(&t.pat),
+        Pat::Guard(g) => moves_out(&g.pat),
+        _ => false,
+    }
+}
+
 /// Whether a `let` pattern moves its initializer (rather than only borrowing or ignoring it).
 fn binds_by_value(pat: &Pat) -> bool {
     match pat {
@@ -651,9 +705,62 @@ fn binds_by_value(pat: &Pat) -> bool {
 
 /// Method names that take `self` by value across the standard library and common crates.
 fn consumes_receiver(name: &str) -> bool {
+    // Iterator adapters and consumers, `Option`/`Result` combinators, and a few
+    // well-known consuming methods of common crates.
     const CONSUMING: &[&str] = &[
-        "and_then", "collect", "count", "err", "fold", "for_each", "json", "join", "map",
-        "map_err", "ok", "or_else", "sum", "product", "text", "wait",
+        "and",
+        "and_then",
+        "chain",
+        "cloned",
+        "collect",
+        "copied",
+        "count",
+        "cycle",
+        "enumerate",
+        "err",
+        "filter",
+        "filter_map",
+        "flat_map",
+        "flatten",
+        "fold",
+        "for_each",
+        "fuse",
+        "inspect",
+        "join",
+        "json",
+        "last",
+        "map",
+        "map_err",
+        "map_or",
+        "map_or_else",
+        "map_while",
+        "max",
+        "max_by",
+        "max_by_key",
+        "min",
+        "min_by",
+        "min_by_key",
+        "ok",
+        "ok_or",
+        "ok_or_else",
+        "or",
+        "or_else",
+        "partition",
+        "peekable",
+        "product",
+        "reduce",
+        "rev",
+        "scan",
+        "skip",
+        "skip_while",
+        "step_by",
+        "sum",
+        "take_while",
+        "text",
+        "unzip",
+        "wait",
+        "xor",
+        "zip",
     ];
     name.starts_with("into")
         || name.starts_with("unwrap")

@@ -991,6 +991,31 @@ fn let_else_whose_else_awaits_then_returns() {
     }
 }
 
+#[visible_async(compiler = match_on_local_by_value_rustc)]
+async fn match_on_local_by_value(log: Log, some: bool) -> usize {
+    let opt = some.then(|| Noisy::new(&log, "inside"));
+    let _after = Noisy::new(&log, "after");
+    match opt {
+        Some(n) => {
+            tick(&log, "some").await;
+            n.name().len()
+        }
+        None => 0,
+    }
+}
+
+#[test]
+fn match_moving_a_binding_out_of_a_local() {
+    assert_equivalent(
+        |l| match_on_local_by_value(l, true),
+        |l| match_on_local_by_value_rustc(l, true),
+    );
+    assert_equivalent(
+        |l| match_on_local_by_value(l, false),
+        |l| match_on_local_by_value_rustc(l, false),
+    );
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -1101,31 +1126,5 @@ mod pending {
     #[ignore = "transform bug: a closure in code that the expansion duplicates (a `for` head after an earlier loop with an await) gets two closure types for one state field: E0308 expected closure, found a different closure"]
     fn for_with_tuple_and_wild_patterns() {
         assert_equivalent(for_tuple_pattern, for_tuple_pattern_rustc);
-    }
-
-    #[visible_async(compiler = match_on_local_by_value_rustc)]
-    async fn match_on_local_by_value(log: Log, some: bool) -> usize {
-        let opt = some.then(|| Noisy::new(&log, "inside"));
-        let _after = Noisy::new(&log, "after");
-        match opt {
-            Some(n) => {
-                tick(&log, "some").await;
-                n.name().len()
-            }
-            None => 0,
-        }
-    }
-
-    #[test]
-    #[ignore = "transform bug: a match arm binding that moves out of a local (`match opt { Some(n) => { f().await; n } }`) does not count as a move of `opt`, which is then stored across the await: E0382 use of partially moved value"]
-    fn match_moving_a_binding_out_of_a_local() {
-        assert_equivalent(
-            |l| match_on_local_by_value(l, true),
-            |l| match_on_local_by_value_rustc(l, true),
-        );
-        assert_equivalent(
-            |l| match_on_local_by_value(l, false),
-            |l| match_on_local_by_value_rustc(l, false),
-        );
     }
 }

@@ -182,7 +182,6 @@ async fn compared_then_await(log: Log) -> bool {
 }
 
 #[test]
-#[ignore = "transform bug: the right operand of a comparison (`x == a`) is counted as a move, so `a` is dropped at the next suspension instead of at scope end"]
 fn value_on_the_right_of_a_comparison_is_only_borrowed() {
     assert_equivalent(compared_then_await, compared_then_await_rustc);
 }
@@ -624,6 +623,61 @@ fn return_from_a_for_over_noisy_items_drops_the_rest() {
 
 // ----- cases the transform does not compile yet (see the `ignore` reasons) ------------------
 
+#[visible_async(compiler = consumed_by_iterator_method_rustc)]
+async fn consumed_by_iterator_method(log: Log) -> usize {
+    let it = vec![Noisy::new(&log, "i0"), Noisy::new(&log, "i1")].into_iter();
+    let last = it.last();
+    tick(&log, "t").await;
+    last.map_or(0, |n| n.name().len())
+}
+
+#[test]
+fn iterator_consumed_by_last_before_an_await() {
+    assert_equivalent(
+        consumed_by_iterator_method,
+        consumed_by_iterator_method_rustc,
+    );
+}
+
+#[visible_async(compiler = conditionally_initialized_rustc)]
+async fn conditionally_initialized(log: Log, init: bool) {
+    let maybe: Noisy;
+    if init {
+        maybe = Noisy::new(&log, "maybe");
+    }
+    tick(&log, "t").await;
+    log.push("end");
+}
+
+#[test]
+#[ignore = "transform bug: a local initialized (or moved) on one path only needs a drop flag; the transform drops it at the suspension"]
+fn conditionally_initialized_local_is_dropped_at_scope_end_if_set() {
+    assert_equivalent(
+        |l| conditionally_initialized(l, true),
+        |l| conditionally_initialized_rustc(l, true),
+    );
+    assert_equivalent(
+        |l| conditionally_initialized(l, false),
+        |l| conditionally_initialized_rustc(l, false),
+    );
+}
+
+#[visible_async(compiler = moved_in_loop_then_reinit_rustc)]
+async fn moved_in_loop_then_reinit(log: Log) {
+    let mut a = Noisy::new(&log, "a0");
+    for i in 1..3 {
+        drop(a);
+        tick(&log, "t").await;
+        a = Noisy::new(&log, format!("a{i}"));
+    }
+    log.push("end");
+}
+
+#[test]
+fn value_moved_and_reinitialized_in_a_loop() {
+    assert_equivalent(moved_in_loop_then_reinit, moved_in_loop_then_reinit_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -669,23 +723,6 @@ mod pending {
         assert_equivalent(consumed_by_user_macro, consumed_by_user_macro_rustc);
     }
 
-    #[visible_async(compiler = consumed_by_iterator_method_rustc)]
-    async fn consumed_by_iterator_method(log: Log) -> usize {
-        let it = vec![Noisy::new(&log, "i0"), Noisy::new(&log, "i1")].into_iter();
-        let last = it.last();
-        tick(&log, "t").await;
-        last.map_or(0, |n| n.name().len())
-    }
-
-    #[test]
-    #[ignore = "transform bug: a std `self` method missing from the consuming-name list (`it.last()`, also `rev`, `skip`, `zip`, `enumerate`, `chain`, `ok_or`...) leaves the iterator looking alive: stored after the move, E0382"]
-    fn iterator_consumed_by_last_before_an_await() {
-        assert_equivalent(
-            consumed_by_iterator_method,
-            consumed_by_iterator_method_rustc,
-        );
-    }
-
     #[visible_async(compiler = moved_out_of_box_rustc)]
     async fn moved_out_of_box(log: Log) -> usize {
         let boxed = Box::new(Noisy::new(&log, "inside box"));
@@ -698,29 +735,6 @@ mod pending {
     #[ignore = "transform bug: moving out of a box (`let inner = *boxed;`) is not a move for the analysis (deref is a place): `boxed` is stored across the await, E0382"]
     fn value_moved_out_of_a_box_with_deref() {
         assert_equivalent(moved_out_of_box, moved_out_of_box_rustc);
-    }
-
-    #[visible_async(compiler = conditionally_initialized_rustc)]
-    async fn conditionally_initialized(log: Log, init: bool) {
-        let maybe: Noisy;
-        if init {
-            maybe = Noisy::new(&log, "maybe");
-        }
-        tick(&log, "t").await;
-        log.push("end");
-    }
-
-    #[test]
-    #[ignore = "transform bug: a conditionally initialized local (`let x; if c { x = .. }`) is stored across the await: E0381 possibly-uninitialized"]
-    fn conditionally_initialized_local_is_dropped_at_scope_end_if_set() {
-        assert_equivalent(
-            |l| conditionally_initialized(l, true),
-            |l| conditionally_initialized_rustc(l, true),
-        );
-        assert_equivalent(
-            |l| conditionally_initialized(l, false),
-            |l| conditionally_initialized_rustc(l, false),
-        );
     }
 
     #[visible_async(compiler = declared_then_assigned_rustc)]
@@ -766,23 +780,6 @@ mod pending {
     #[ignore = "transform bug: a value consumed by a `self` method whose name is not in the list of consuming names (`t.spend()`) is stored across the await after the move: E0382"]
     fn value_consumed_by_a_self_method_with_an_unusual_name() {
         assert_equivalent(consumed_by_unknown_method, consumed_by_unknown_method_rustc);
-    }
-
-    #[visible_async(compiler = moved_in_loop_then_reinit_rustc)]
-    async fn moved_in_loop_then_reinit(log: Log) {
-        let mut a = Noisy::new(&log, "a0");
-        for i in 1..3 {
-            drop(a);
-            tick(&log, "t").await;
-            a = Noisy::new(&log, format!("a{i}"));
-        }
-        log.push("end");
-    }
-
-    #[test]
-    #[ignore = "transform bug: a local moved before an await and re-assigned after it in a loop (`drop(a); f().await; a = ..`) is stored in the state after the move: E0382 use of moved value"]
-    fn value_moved_and_reinitialized_in_a_loop() {
-        assert_equivalent(moved_in_loop_then_reinit, moved_in_loop_then_reinit_rustc);
     }
 
     #[visible_async(compiler = shadowed_string_len_rustc)]

@@ -296,7 +296,6 @@ async fn rc_compared(log: Log) -> bool {
 }
 
 #[test]
-#[ignore = "transform bug: an `Rc` on the right of `==` is counted as moved and not stored: visible Send+Sync, rustc neither"]
 fn rc_on_the_right_of_a_comparison_is_still_alive() {
     let t = same_auto_traits!(rc_compared(Log::new()), rc_compared_rustc(Log::new()));
     assert_eq!(t, NEITHER);
