@@ -125,13 +125,11 @@ impl Analysis {
         let wrapped = events
             .iter()
             .filter(|&&(pos, _)| pos <= point.pos && self.after(binding, point, pos));
-        for &(_, event) in later.chain(wrapped) {
-            match event {
-                Event::Init => return false,
-                Event::Use | Event::Move => return true,
-            }
-        }
-        false
+        // The first event decides: a read, or a new value replacing this one.
+        later
+            .chain(wrapped)
+            .next()
+            .is_some_and(|&(_, event)| event != Event::Init)
     }
 
     /// Whether `pos` can run after `point`: later in the source, or anywhere in a loop around
@@ -679,7 +677,6 @@ fn moves_out(pat: &Pat) -> bool {
             (pi.by_ref.is_none() && is_binding(pi))
                 || pi.subpat.as_ref().is_some_and(|(_, p)| moves_out(p))
         }
-        Pat::Reference(_) => false,
         Pat::Or(or) => or.cases.iter().any(moves_out),
         Pat::Paren(p) => moves_out(&p.pat),
         Pat::Slice(s) => s.elems.iter().any(moves_out),
