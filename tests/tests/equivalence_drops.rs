@@ -7,6 +7,7 @@
     unused_imports,
     dead_code,
     unused_assignments,
+    unused_variables,
     clippy::needless_range_loop,
     clippy::needless_return,
     clippy::assign_op_pattern,
