@@ -701,7 +701,7 @@ fn binds_by_value(pat: &Pat) -> bool {
 }
 
 /// Method names that take `self` by value across the standard library and common crates.
-fn consumes_receiver(name: &str) -> bool {
+pub fn consumes_receiver(name: &str) -> bool {
     // Iterator adapters and consumers, `Option`/`Result` combinators, and a few
     // well-known consuming methods of common crates.
     const CONSUMING: &[&str] = &[

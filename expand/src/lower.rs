@@ -100,6 +100,8 @@ pub struct Lowerer<'a> {
     /// Real loops entered since the start of the arm being generated.
     arm_loop_depth: usize,
     pub uses_poll_label: bool,
+    /// Temporaries made only to be borrowed before an `.await` (see `materialize`).
+    materialized: std::collections::HashSet<String>,
     label_count: usize,
     /// Whether `?` must be spelled out (the function returns `Option`).
     pub option_try: bool,
@@ -155,6 +157,7 @@ impl<'a> Lowerer<'a> {
             used_names: HashMap::new(),
             arm_loop_depth: 0,
             uses_poll_label: false,
+            materialized: std::collections::HashSet::new(),
             label_count: 0,
             option_try,
             arg_kept: Vec::new(),
@@ -603,8 +606,9 @@ impl<'a> Lowerer<'a> {
                         body: false,
                     });
                     let flow = self.resume_expr(&init.expr, k, let_ctx(&local.pat));
+                    let ends = self.temporaries_end();
                     self.frames.pop();
-                    self.finish_local(local, flow, None)
+                    with_ends(self.finish_local(local, flow, None), ends)
                 } else {
                     let diverge = init.diverge.as_ref().map(|(_, e)| &**e);
                     match diverge.map(|e| self.resume_expr(e, k, Ctx::Value)) {
@@ -620,8 +624,9 @@ impl<'a> Lowerer<'a> {
                     body: false,
                 });
                 let flow = self.resume_expr(expr, k, Ctx::Value);
+                let ends = self.temporaries_end();
                 self.frames.pop();
-                Self::finish_expr_stmt(flow, semi.is_none() && last)
+                with_ends(Self::finish_expr_stmt(flow, semi.is_none() && last), ends)
             }
             Stmt::Macro(m) => {
                 self.frames.push(Frame::Scope {
@@ -629,12 +634,14 @@ impl<'a> Lowerer<'a> {
                     body: false,
                 });
                 let flow = self.fwd_macro(&m.mac, Some(k));
+                let ends = self.temporaries_end();
                 self.frames.pop();
                 let semi = &m.semi_token;
-                match flow {
+                let step = match flow {
                     Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &quote!(#v #semi))]),
                     Flow::Diverges(s) => StmtOut::Diverges(s),
-                }
+                };
+                with_ends(step, ends)
             }
             Stmt::Item(_) => StmtOut::Stmts(Vec::new()),
         };
@@ -778,11 +785,22 @@ impl<'a> Lowerer<'a> {
                 let Some(&index) = self.an.await_index.get(&node_id(a)) else {
                     return Flow::Value(Vec::new(), expr.to_token_stream());
                 };
+                let plain_base = !self.an.contains_await(&*a.base);
                 if k == Some(index) {
+                    if plain_base {
+                        // Register the awaited expression's temporaries, alive until here.
+                        self.materialize(&a.base);
+                    }
                     return Flow::Value(Vec::new(), output(ctx));
                 }
+                // Temporaries in the awaited expression live to the end of the statement, across
+                // the `.await`.
                 let base = match k {
                     Some(k) => self.resume_expr(&a.base, k, Ctx::Value),
+                    None if plain_base => {
+                        let (s, v) = self.materialize(&a.base);
+                        Flow::Value(s, v)
+                    }
                     None => self.fwd_expr(&a.base, Ctx::Value),
                 };
                 match base {
@@ -892,6 +910,10 @@ impl<'a> Lowerer<'a> {
         for i in 0..start {
             let (child, ctx) = children[i];
             if Self::hoisted(children, i) {
+                if !self.an.contains_await(child) {
+                    // Only to register its temporaries as alive, as the forward code made them.
+                    self.materialize(child);
+                }
                 let temp = self.temp(child);
                 parts.push(render(&temp, ctx));
             } else {
@@ -900,8 +922,16 @@ impl<'a> Lowerer<'a> {
         }
         for i in start..children.len() {
             let (child, ctx) = children[i];
+            let before_await = last_await.is_some_and(|l| i < l);
             let flow = match (hole, k) {
                 (Some(h), Some(k)) if h == i => self.resume_expr(child, k, ctx),
+                _ if before_await
+                    && !self.an.contains_await(child)
+                    && Self::hoisted(children, i) =>
+                {
+                    let (s, v) = self.materialize(child);
+                    Flow::Value(s, v)
+                }
                 _ => self.fwd_expr(child, ctx),
             };
             match flow {
@@ -911,7 +941,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Flow::Value(s, v) => {
                     stmts.extend(s);
-                    if last_await.is_some_and(|l| i < l) && Self::hoisted(children, i) {
+                    if before_await && Self::hoisted(children, i) {
                         let temp = self.temp(child);
                         let span = child.span();
                         stmts.push(quote_spanned!(span=> let #temp = #v;));
@@ -936,6 +966,82 @@ impl<'a> Lowerer<'a> {
             Expr::Reference(r) => place_root(&r.expr).is_none(),
             _ => place_root(child).is_none() || ctx == Ctx::Value,
         }
+    }
+
+    /// An operand evaluated before an `.await`, with the temporaries rustc would keep to the
+    /// end of the statement (a value used in place: a receiver, an `&` operand, a compared
+    /// value) bound to hidden locals, so that they are kept across the `.await` and dropped at
+    /// the end of the statement, as rustc does.
+    fn materialize(&mut self, expr: &Expr) -> (Vec<TokenStream>, TokenStream) {
+        let Some(children) = operands(expr) else {
+            return (Vec::new(), self.verbatim(expr));
+        };
+        if matches!(expr, Expr::Return(_) | Expr::Break(_) | Expr::Assign(_)) {
+            return (Vec::new(), self.verbatim(expr));
+        }
+        let mut stmts = Vec::new();
+        let mut parts = Vec::new();
+        for (i, &(child, ctx)) in children.iter().enumerate() {
+            let (s, v) = self.materialize(child);
+            stmts.extend(s);
+            let in_place = match expr {
+                Expr::MethodCall(m) => {
+                    i == 0 && !crate::analyse::consumes_receiver(&m.method.to_string())
+                }
+                Expr::Reference(_)
+                | Expr::Unary(syn::ExprUnary {
+                    op: syn::UnOp::Deref(_),
+                    ..
+                }) => true,
+                Expr::Binary(b) => is_comparison(&b.op),
+                _ => false,
+            };
+            // A method call's result is often a reference into its receiver (`x.name()`):
+            // keeping it would keep a borrow; only the owned value at the root of a chain
+            // (`Noisy::new(..)` in `Noisy::new(..).name().len()`) is made a temporary.
+            let is_value = place_root(child).is_none()
+                && !matches!(
+                    child,
+                    Expr::Paren(_)
+                        | Expr::Group(_)
+                        | Expr::MethodCall(_)
+                        | Expr::Lit(_)
+                        | Expr::Index(_)
+                        | Expr::Field(_)
+                        | Expr::Unary(syn::ExprUnary {
+                            op: syn::UnOp::Deref(_),
+                            ..
+                        })
+                );
+            if ctx == Ctx::Place && in_place && is_value {
+                let temp = self.temp(child);
+                self.materialized.insert(temp.to_string());
+                let span = child.span();
+                stmts.push(quote_spanned!(span=> let #temp = #v;));
+                parts.push(temp.to_token_stream());
+            } else {
+                parts.push(v);
+            }
+        }
+        let value = self.rebuild(expr, &parts, Ctx::Value);
+        (stmts, value)
+    }
+
+    /// Drops, at the end of a resumed statement, the temporaries that were made before its
+    /// `.await` and only borrowed there, latest first, as rustc drops a statement's temporaries.
+    fn temporaries_end(&self) -> Vec<TokenStream> {
+        let Some(Frame::Scope { slots, .. }) = self.frames.last() else {
+            return Vec::new();
+        };
+        slots
+            .iter()
+            .rev()
+            .filter(|s| self.materialized.contains(&s.ident.to_string()))
+            .map(|s| {
+                let ident = &s.ident;
+                quote!(::core::mem::drop(#ident);)
+            })
+            .collect()
     }
 
     /// The hidden temporary for an operand, registered as alive in the innermost scope.
@@ -1423,6 +1529,26 @@ fn expr_stmt(value: &TokenStream) -> TokenStream {
         quote!((#value);)
     } else {
         quote!(#value;)
+    }
+}
+
+/// A resumed statement followed by the drops of its remaining temporaries.
+fn with_ends(step: StmtOut, ends: Vec<TokenStream>) -> StmtOut {
+    if ends.is_empty() {
+        return step;
+    }
+    match step {
+        StmtOut::Stmts(mut s) => {
+            s.extend(ends);
+            StmtOut::Stmts(s)
+        }
+        StmtOut::Tail(mut s, tail) => {
+            let value = hidden("__value");
+            s.push(quote!(let #value = #tail;));
+            s.extend(ends);
+            StmtOut::Tail(s, value.to_token_stream())
+        }
+        d @ StmtOut::Diverges(_) => d,
     }
 }
 

@@ -322,7 +322,6 @@ async fn temporary_in_tail(log: Log) -> usize {
 }
 
 #[test]
-#[ignore = "transform bug: a temporary in the tail expression before an await is dropped before the await, rustc holds it to the end of the tail expression"]
 fn temporary_in_the_tail_expression_around_an_await() {
     assert_equivalent(temporary_in_tail, temporary_in_tail_rustc);
 }

@@ -531,7 +531,6 @@ async fn temp_before_await(log: Log) -> usize {
 }
 
 #[test]
-#[ignore = "transform bug: a temporary of an operand before the await (`Noisy::new(..).name().len() + f().await`) is dropped before the await, rustc holds it to the end of the statement"]
 fn temporary_before_await_in_the_same_statement_lives_across_it() {
     assert_equivalent(temp_before_await, temp_before_await_rustc);
 }
@@ -544,7 +543,6 @@ async fn temp_in_awaited_expr(log: Log) -> usize {
 }
 
 #[test]
-#[ignore = "transform bug: a temporary inside the awaited expression (`f(Noisy::new(..).name().len()).await`) is dropped when the future is stored, rustc holds it across the await"]
 fn temporary_inside_the_awaited_expression_lives_across_the_await() {
     assert_equivalent(temp_in_awaited_expr, temp_in_awaited_expr_rustc);
 }
@@ -573,7 +571,6 @@ async fn temps_in_call_args(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: temporaries in call arguments before an await are dropped before it (rustc: end of statement)"]
 fn temporaries_in_call_arguments_around_an_await() {
     assert_equivalent(temps_in_call_args, temps_in_call_args_rustc);
 }

@@ -257,7 +257,6 @@ async fn rc_temporary_across_await(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: an `Rc` temporary in the awaited expression is not held across the await: visible Send+Sync, rustc neither"]
 fn rc_temporary_in_the_awaited_expression() {
     // rustc keeps the `Rc` temporary alive to the end of the statement, across the await.
     let t = same_auto_traits!(
