@@ -63,7 +63,8 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     let params = params(&item, &an);
     let sig = signature::signature(&item);
     let option_try = signature::returns_option(&item);
-    let body = emit::emit(&sig, &an, &params, &item.block, option_try, &[])?;
+    let hoisted = lower::hoisted_items(&item.block, &an);
+    let body = emit::emit(&sig, &an, &params, &item.block, option_try, &hoisted)?;
 
     let attrs = &item.attrs;
     let header = &sig.header;

@@ -219,7 +219,8 @@ impl<'a> Lowerer<'a> {
 
     /// Statements of the body from `start` on, ending in `return Poll::Ready(..)`.
     fn body_rest(&mut self, stmts: &[Stmt], start: usize) -> TokenStream {
-        let (out, tail, diverged) = self.fwd_stmts(&stmts[start..]);
+        let split = !self.an.awaits.is_empty();
+        let (out, tail, diverged) = self.fwd_stmts(&stmts[start..], split);
         self.finish_body(out, tail, diverged, stmts)
     }
 
@@ -440,9 +441,18 @@ impl<'a> Lowerer<'a> {
     // ----- statements ---------------------------------------------------------------------
 
     /// Forward code of statements: (statements, tail value, whether it always suspends).
-    fn fwd_stmts(&mut self, stmts: &[Stmt]) -> (Vec<TokenStream>, Option<TokenStream>, bool) {
+    /// `split` says the block these statements belong to is spread over several arms: its
+    /// items were hoisted to the top of the function (see [`hoisted_items`]).
+    fn fwd_stmts(
+        &mut self,
+        stmts: &[Stmt],
+        split: bool,
+    ) -> (Vec<TokenStream>, Option<TokenStream>, bool) {
         let mut out = Vec::new();
         for (i, stmt) in stmts.iter().enumerate() {
+            if split && matches!(stmt, Stmt::Item(_)) {
+                continue;
+            }
             let last = i + 1 == stmts.len();
             match self.fwd_stmt(stmt, last) {
                 StmtOut::Stmts(s) => out.extend(s),
@@ -656,7 +666,7 @@ impl<'a> Lowerer<'a> {
                 return (out, None, true);
             }
         }
-        let (rest, tail, diverged) = self.fwd_stmts(&stmts[i + 1..]);
+        let (rest, tail, diverged) = self.fwd_stmts(&stmts[i + 1..], true);
         out.extend(rest);
         (out, tail, diverged)
     }
@@ -672,7 +682,8 @@ impl<'a> Lowerer<'a> {
         for pat in pats {
             self.declare_pat(pat);
         }
-        let (stmts, tail, diverged) = self.fwd_stmts(&block.stmts);
+        let split = self.an.contains_await(block);
+        let (stmts, tail, diverged) = self.fwd_stmts(&block.stmts, split);
         self.frames.pop();
         (
             quote_spanned!(block.brace_token.span.join()=> { #(#stmts)* #tail }),
@@ -1872,4 +1883,35 @@ impl VisitMut for Rewrite<'_, '_> {
     }
 
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Items (`fn`, `struct`, `use`, `macro_rules!`, ...) declared in blocks that the lowering
+/// spreads over several arms. They are visible in their whole block, so they move to the top of
+/// the function, where every arm sees them.
+pub fn hoisted_items(body: &Block, an: &Analysis) -> Vec<syn::Item> {
+    struct Collect<'a> {
+        an: &'a Analysis,
+        items: Vec<syn::Item>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
+        fn visit_block(&mut self, block: &'ast Block) {
+            if self.an.contains_await(block) {
+                for stmt in &block.stmts {
+                    if let Stmt::Item(item) = stmt {
+                        self.items.push(item.clone());
+                    }
+                }
+            }
+            syn::visit::visit_block(self, block);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut collect = Collect {
+        an,
+        items: Vec::new(),
+    };
+    syn::visit::Visit::visit_block(&mut collect, body);
+    collect.items
 }

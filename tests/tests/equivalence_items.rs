@@ -413,6 +413,73 @@ fn function_whose_state_enum_name_is_a_type_the_body_uses() {
     assert_equivalent(noisy, noisy_rustc);
 }
 
+#[visible_async(compiler = macro_rules_inside_body_rustc)]
+async fn macro_rules_inside_body(log: Log) -> u32 {
+    macro_rules! double {
+        ($e:expr) => {
+            $e * 2
+        };
+    }
+    let a = double!(1);
+    tick(&log, "t").await;
+    double!(a)
+}
+
+#[test]
+fn macro_rules_inside_the_body_used_after_an_await() {
+    assert_equivalent(macro_rules_inside_body, macro_rules_inside_body_rustc);
+}
+
+#[visible_async(compiler = use_inside_body_rustc)]
+async fn use_inside_body(log: Log) -> String {
+    use core::fmt::Write as _;
+    let mut s = String::new();
+    write!(s, "a").unwrap();
+    tick(&log, "t").await;
+    write!(s, "b").unwrap();
+    s
+}
+
+#[test]
+fn use_declaration_inside_the_body_reaches_code_after_an_await() {
+    assert_equivalent(use_inside_body, use_inside_body_rustc);
+}
+
+#[visible_async(compiler = const_and_struct_items_rustc)]
+async fn const_and_struct_items(log: Log) -> u32 {
+    const BASE: u32 = 100;
+    #[derive(Debug)]
+    struct Local {
+        v: u32,
+    }
+    let l = Local {
+        v: ev(&log, "v", BASE).await,
+    };
+    tick(&log, "t").await;
+    log.push(format!("{l:?}"));
+    l.v + BASE
+}
+
+#[test]
+fn const_and_struct_items_in_the_body() {
+    assert_equivalent(const_and_struct_items, const_and_struct_items_rustc);
+}
+
+#[visible_async(compiler = nested_fn_item_rustc)]
+async fn nested_fn_item(log: Log) -> u32 {
+    fn helper(x: u32) -> u32 {
+        x * 3
+    }
+    let a = helper(ev(&log, "a", 1).await);
+    tick(&log, "t").await;
+    helper(a)
+}
+
+#[test]
+fn nested_fn_item_used_after_awaits() {
+    assert_equivalent(nested_fn_item, nested_fn_item_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -463,76 +530,5 @@ mod pending {
             |l| closure_after_join(l, false),
             |l| closure_after_join_rustc(l, false),
         );
-    }
-
-    #[visible_async(compiler = macro_rules_inside_body_rustc)]
-    async fn macro_rules_inside_body(log: Log) -> u32 {
-        macro_rules! double {
-            ($e:expr) => {
-                $e * 2
-            };
-        }
-        let a = double!(1);
-        tick(&log, "t").await;
-        double!(a)
-    }
-
-    #[test]
-    #[ignore = "transform bug: an item declared in the body before an await (fn, const, struct, `use`, `macro_rules!`) is emitted only in the arm where its statement is, so code after the await cannot see it"]
-    fn macro_rules_inside_the_body_used_after_an_await() {
-        assert_equivalent(macro_rules_inside_body, macro_rules_inside_body_rustc);
-    }
-
-    #[visible_async(compiler = use_inside_body_rustc)]
-    async fn use_inside_body(log: Log) -> String {
-        use core::fmt::Write as _;
-        let mut s = String::new();
-        write!(s, "a").unwrap();
-        tick(&log, "t").await;
-        write!(s, "b").unwrap();
-        s
-    }
-
-    #[test]
-    #[ignore = "transform bug: an item declared in the body before an await (fn, const, struct, `use`, `macro_rules!`) is emitted only in the arm where its statement is, so code after the await cannot see it"]
-    fn use_declaration_inside_the_body_reaches_code_after_an_await() {
-        assert_equivalent(use_inside_body, use_inside_body_rustc);
-    }
-
-    #[visible_async(compiler = const_and_struct_items_rustc)]
-    async fn const_and_struct_items(log: Log) -> u32 {
-        const BASE: u32 = 100;
-        #[derive(Debug)]
-        struct Local {
-            v: u32,
-        }
-        let l = Local {
-            v: ev(&log, "v", BASE).await,
-        };
-        tick(&log, "t").await;
-        log.push(format!("{l:?}"));
-        l.v + BASE
-    }
-
-    #[test]
-    #[ignore = "transform bug: an item declared in the body before an await (fn, const, struct, `use`, `macro_rules!`) is emitted only in the arm where its statement is, so code after the await cannot see it"]
-    fn const_and_struct_items_in_the_body() {
-        assert_equivalent(const_and_struct_items, const_and_struct_items_rustc);
-    }
-
-    #[visible_async(compiler = nested_fn_item_rustc)]
-    async fn nested_fn_item(log: Log) -> u32 {
-        fn helper(x: u32) -> u32 {
-            x * 3
-        }
-        let a = helper(ev(&log, "a", 1).await);
-        tick(&log, "t").await;
-        helper(a)
-    }
-
-    #[test]
-    #[ignore = "transform bug: an item declared in the body before an await (fn, const, struct, `use`, `macro_rules!`) is emitted only in the arm where its statement is, so code after the await cannot see it"]
-    fn nested_fn_item_used_after_awaits() {
-        assert_equivalent(nested_fn_item, nested_fn_item_rustc);
     }
 }
