@@ -62,7 +62,7 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
 
     let params = params(&item, &an);
     let sig = signature::signature(&item);
-    let option_try = signature::returns_option(&item);
+    let option_try = signature::spells_out_try(&item);
     let hoisted = lower::hoisted_items(&item.block, &an);
     let body = emit::emit(&sig, &an, &params, &item.block, option_try, &hoisted)?;
 

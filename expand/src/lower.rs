@@ -1772,10 +1772,14 @@ impl Lowerer<'_> {
 
     fn try_tokens(&self, operand: &TokenStream, span: Span) -> TokenStream {
         if self.option_try {
+            // `Poll<T>` accepts `?` only on a `Result` (into `Poll<Result<..>>`): for any other
+            // return type the operator is spelled out with stable stand-ins for `Try`.
             quote_spanned! {span=>
-                match #operand {
-                    ::core::option::Option::Some(value) => value,
-                    ::core::option::Option::None => return ::core::task::Poll::Ready(::core::option::Option::None),
+                match ::visible_async::__private::Try::branch(#operand) {
+                    ::core::ops::ControlFlow::Continue(value) => value,
+                    ::core::ops::ControlFlow::Break(residual) => {
+                        return ::core::task::Poll::Ready(::visible_async::__private::FromResidual::from_residual(residual));
+                    }
                 }
             }
         } else {

@@ -160,15 +160,15 @@ pub fn signature(item: &ItemFn) -> Signature {
     }
 }
 
-/// Whether the function returns `Option<..>` (then `?` is spelled out, since `Poll<Option<T>>`
-/// does not accept `?` on an `Option`).
-pub fn returns_option(item: &ItemFn) -> bool {
+/// Whether `?` must be spelled out: the function does not visibly return a `Result` (whose
+/// `?` the poll closure's `Poll<Result<..>>` accepts as it is), e.g. `Option` or an alias.
+pub fn spells_out_try(item: &ItemFn) -> bool {
     match &item.sig.output {
         ReturnType::Type(_, ty) => match &**ty {
-            Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
-            _ => false,
+            Type::Path(p) => p.path.segments.last().is_none_or(|s| s.ident != "Result"),
+            _ => true,
         },
-        ReturnType::Default => false,
+        ReturnType::Default => true,
     }
 }
 

@@ -155,3 +155,58 @@ pub fn resumed_after_completion() -> ! {
 pub fn resumed_after_panicking() -> ! {
     panic!("`async fn` resumed after panicking")
 }
+
+/// Stand-in for the unstable `core::ops::Try`, so that `?` can be spelled out in a poll
+/// closure for any return type (`Option`, aliases): `branch` splits a value into the one to go
+/// on with and the residual to return.
+pub trait Try {
+    /// The value `?` evaluates to.
+    type Output;
+    /// What `?` returns early with.
+    type Residual;
+    /// `Continue(output)` to go on, `Break(residual)` to return early.
+    fn branch(self) -> core::ops::ControlFlow<Self::Residual, Self::Output>;
+}
+
+/// Stand-in for the unstable `core::ops::FromResidual`: builds the early return value.
+pub trait FromResidual<R> {
+    /// The value returned by `?` on residual `r`.
+    fn from_residual(r: R) -> Self;
+}
+
+impl<T> Try for Option<T> {
+    type Output = T;
+    type Residual = Option<core::convert::Infallible>;
+    fn branch(self) -> core::ops::ControlFlow<Self::Residual, T> {
+        match self {
+            Some(v) => core::ops::ControlFlow::Continue(v),
+            None => core::ops::ControlFlow::Break(None),
+        }
+    }
+}
+
+impl<T, E> Try for Result<T, E> {
+    type Output = T;
+    type Residual = Result<core::convert::Infallible, E>;
+    fn branch(self) -> core::ops::ControlFlow<Self::Residual, T> {
+        match self {
+            Ok(v) => core::ops::ControlFlow::Continue(v),
+            Err(e) => core::ops::ControlFlow::Break(Err(e)),
+        }
+    }
+}
+
+impl<T> FromResidual<Option<core::convert::Infallible>> for Option<T> {
+    fn from_residual(_: Option<core::convert::Infallible>) -> Self {
+        None
+    }
+}
+
+impl<T, E, F: From<E>> FromResidual<Result<core::convert::Infallible, E>> for Result<T, F> {
+    fn from_residual(r: Result<core::convert::Infallible, E>) -> Self {
+        match r {
+            Err(e) => Err(From::from(e)),
+            Ok(never) => match never {},
+        }
+    }
+}

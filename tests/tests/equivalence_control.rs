@@ -1016,6 +1016,34 @@ fn match_moving_a_binding_out_of_a_local() {
     );
 }
 
+#[visible_async(compiler = loop_value_in_arithmetic_rustc)]
+async fn loop_value_in_arithmetic(log: Log) -> u32 {
+    let v = loop {
+        let x = ev(&log, "x", 1u32).await;
+        break x;
+    };
+    v + 1
+}
+
+#[test]
+fn loop_value_broken_out_after_an_await_used_in_arithmetic() {
+    assert_equivalent(loop_value_in_arithmetic, loop_value_in_arithmetic_rustc);
+}
+
+#[visible_async(compiler = option_alias_try_rustc)]
+async fn option_alias_try(log: Log, x: Option<u32>) -> MaybeU32 {
+    let v = ev(&log, "x", x).await?;
+    Some(v + 1)
+}
+
+#[test]
+fn question_mark_on_option_when_the_return_type_is_an_alias() {
+    assert_equivalent(
+        |l| option_alias_try(l, None),
+        |l| option_alias_try_rustc(l, None),
+    );
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -1072,36 +1100,6 @@ mod pending {
     #[ignore = "transform bug: an indexed receiver before an awaited argument (`vv[i()].push(f().await)`) is hoisted by value: E0507 cannot move out of index (rustc holds a two-phase borrow across the await; borderline with the next issue)"]
     fn indexed_receiver_of_a_method_with_an_awaited_argument() {
         assert_equivalent(vec_of_vec_receiver, vec_of_vec_receiver_rustc);
-    }
-
-    #[visible_async(compiler = loop_value_in_arithmetic_rustc)]
-    async fn loop_value_in_arithmetic(log: Log) -> u32 {
-        let v = loop {
-            let x = ev(&log, "x", 1u32).await;
-            break x;
-        };
-        v + 1
-    }
-
-    #[test]
-    #[ignore = "transform bug: the forward copy of a `loop` whose only `break` comes after an await has type `!`, so `let v = loop { .. f().await; break x }; v + 1` fails: E0277 cannot add `i32` to `!`"]
-    fn loop_value_broken_out_after_an_await_used_in_arithmetic() {
-        assert_equivalent(loop_value_in_arithmetic, loop_value_in_arithmetic_rustc);
-    }
-
-    #[visible_async(compiler = option_alias_try_rustc)]
-    async fn option_alias_try(log: Log, x: Option<u32>) -> MaybeU32 {
-        let v = ev(&log, "x", x).await?;
-        Some(v + 1)
-    }
-
-    #[test]
-    #[ignore = "transform bug: `?` on an `Option` when the return type is an alias of `Option` is not spelled out: E0277 `?` can only be used in a closure that returns Result or Option"]
-    fn question_mark_on_option_when_the_return_type_is_an_alias() {
-        assert_equivalent(
-            |l| option_alias_try(l, None),
-            |l| option_alias_try_rustc(l, None),
-        );
     }
 
     #[visible_async(compiler = for_tuple_pattern_rustc)]
