@@ -39,6 +39,8 @@ enum Event {
 
 /// One `let`, pattern or parameter binding.
 pub struct Binding {
+    /// The name as written.
+    pub ident: syn::Ident,
     decl_pos: u32,
     declared_uninit: bool,
     events: Vec<(u32, Event)>,
@@ -65,6 +67,10 @@ pub struct Analysis {
     pub binding_of: HashMap<NodeId, usize>,
     /// Nodes (expressions, statements, blocks) with an `.await` of the body inside.
     pub has_await: HashSet<NodeId>,
+    /// Path expressions naming a local (`ExprPath` node) to the binding they name.
+    pub uses: HashMap<NodeId, usize>,
+    /// Locals captured by name in a format string (`{x}`), by the macro's node.
+    pub format_uses: HashMap<NodeId, Vec<(String, usize)>>,
     /// The parsed arguments of known macros, by the macro's node.
     pub macros: HashMap<NodeId, MacroArgs>,
     pub errors: Vec<syn::Error>,
@@ -201,16 +207,16 @@ impl Walker<'_> {
             .map(|&(_, b)| b)
     }
 
-    fn record(&mut self, name: &str, event: Event) {
+    fn record(&mut self, name: &str, event: Event) -> Option<usize> {
         let event = if self.move_capture && event != Event::Init {
             Event::Move
         } else {
             event
         };
-        if let Some(b) = self.lookup(name) {
-            let pos = self.tick();
-            self.an.bindings[b].events.push((pos, event));
-        }
+        let b = self.lookup(name)?;
+        let pos = self.tick();
+        self.an.bindings[b].events.push((pos, event));
+        Some(b)
     }
 
     fn declare(&mut self, node: NodeId, ident: &syn::Ident, mutable: bool, uninit: bool) {
@@ -218,6 +224,7 @@ impl Walker<'_> {
         let b = self.an.bindings.len();
         let _ = mutable;
         self.an.bindings.push(Binding {
+            ident: ident.clone(),
             decl_pos: pos,
             declared_uninit: uninit,
             events: Vec::new(),
@@ -331,7 +338,9 @@ impl Walker<'_> {
                         Ctx::Place => Event::Use,
                         Ctx::Assign => Event::Init,
                     };
-                    self.record(&name, event);
+                    if let Some(b) = self.record(&name, event) {
+                        self.an.uses.insert(node_id(p), b);
+                    }
                 }
                 false
             }
@@ -590,7 +599,13 @@ impl Walker<'_> {
                 any |= self.expr(e, ctx);
             }
             for name in &args.format_names {
-                self.record(name, Event::Use);
+                if let Some(b) = self.record(name, Event::Use) {
+                    self.an
+                        .format_uses
+                        .entry(node_id(mac))
+                        .or_default()
+                        .push((name.clone(), b));
+                }
             }
             if any {
                 self.an.has_await.insert(id);
@@ -608,7 +623,9 @@ impl Walker<'_> {
     fn tokens(&mut self, tokens: TokenStream) {
         for tt in tokens {
             match tt {
-                TokenTree::Ident(ident) => self.record(&ident.to_string(), Event::Use),
+                TokenTree::Ident(ident) => {
+                    self.record(&ident.to_string(), Event::Use);
+                }
                 TokenTree::Group(g) => self.tokens(g.stream()),
                 TokenTree::Punct(_) | TokenTree::Literal(_) => {}
             }

@@ -113,21 +113,41 @@ pub fn emit(
 
     // Generated locals are hygienic: user code can neither see nor shadow them.
     let (state, cx, awaitee) = (hidden("__state"), hidden("__cx"), hidden("__awaitee"));
-    let mut lowerer = Lowerer::new(an, name.clone(), option_try);
-    lowerer.unit_output = sig.unit_output;
-    lowerer.arg_kept = params
-        .iter()
-        .map(|p| p.pat.is_none_or(|pat| matches!(pat, syn::Pat::Wild(_))))
-        .collect();
     let lower_params: Vec<(Key, Option<&syn::Pat>, syn::Ident, bool)> = params
         .iter()
         .map(|p| (p.key, p.pat, p.ident.clone(), p.mutable))
         .collect();
 
-    let unresumed_code = lowerer.unresumed(&lower_params, body);
-    let resume_codes: Vec<TokenStream> = (0..an.awaits.len())
-        .map(|k| lowerer.resume(k, &lower_params, body))
-        .collect();
+    // Lowering finds the bindings that a newer one shadows while both are kept; they get
+    // hidden names and the body is lowered again (each round renames at least one more).
+    let mut renamed: HashMap<usize, syn::Ident> = HashMap::new();
+    let (lowerer, unresumed_code, resume_codes) = loop {
+        let mut lowerer = Lowerer::new(an, name.clone(), option_try);
+        lowerer.unit_output = sig.unit_output;
+        lowerer.renamed.clone_from(&renamed);
+        lowerer.arg_kept = params
+            .iter()
+            .map(|p| p.pat.is_none_or(|pat| matches!(pat, syn::Pat::Wild(_))))
+            .collect();
+        let unresumed_code = lowerer.unresumed(&lower_params, body);
+        let resume_codes: Vec<TokenStream> = (0..an.awaits.len())
+            .map(|k| lowerer.resume(k, &lower_params, body))
+            .collect();
+        let fresh: Vec<usize> = lowerer
+            .discovered
+            .iter()
+            .copied()
+            .filter(|b| !renamed.contains_key(b))
+            .collect();
+        if fresh.is_empty() || !lowerer.errors.is_empty() {
+            break (lowerer, unresumed_code, resume_codes);
+        }
+        for b in fresh {
+            let original = an.bindings[b].ident.to_string();
+            let original = original.trim_start_matches("r#");
+            renamed.insert(b, hidden(&format!("{original}_shadowed{}", renamed.len())));
+        }
+    };
     if !lowerer.errors.is_empty() {
         return Err(lowerer.errors);
     }
@@ -245,7 +265,10 @@ pub fn emit(
         quote!(#replace::Unresumed)
     } else {
         let binds = params.iter().zip(&unresumed_fields).map(|(p, (f, _))| {
-            let ident = &p.ident;
+            let ident = match p.key {
+                Key::Binding(b) => renamed.get(&b).unwrap_or(&p.ident),
+                _ => &p.ident,
+            };
             let mutability = p.mutable.then(|| quote!(mut));
             if matches!(p.key, Key::Binding(_)) && *f == *ident {
                 quote!(#mutability #ident)

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
+use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Pat, Stmt};
 
@@ -100,6 +101,10 @@ pub struct Lowerer<'a> {
     /// Real loops entered since the start of the arm being generated.
     arm_loop_depth: usize,
     pub uses_poll_label: bool,
+    /// Bindings given hidden names because a newer binding shadows them while both are kept.
+    pub renamed: HashMap<usize, syn::Ident>,
+    /// Bindings found to need that, for the next lowering.
+    pub discovered: std::collections::HashSet<usize>,
     /// Temporaries made only to be borrowed before an `.await` (see `materialize`).
     materialized: std::collections::HashSet<String>,
     label_count: usize,
@@ -157,6 +162,8 @@ impl<'a> Lowerer<'a> {
             used_names: HashMap::new(),
             arm_loop_depth: 0,
             uses_poll_label: false,
+            renamed: HashMap::new(),
+            discovered: std::collections::HashSet::new(),
             materialized: std::collections::HashSet::new(),
             label_count: 0,
             option_try,
@@ -181,10 +188,11 @@ impl<'a> Lowerer<'a> {
         });
         let mut out = TokenStream::new();
         for (key, pat, ident, mutable) in params {
+            let ident = self.binding_ident(*key, ident);
             self.push_slot(*key, ident.clone(), *mutable);
             if let Some(pat) = pat {
-                let ident = ident.clone();
-                out.extend(quote!(let #pat = #ident;));
+                let pat_tokens = self.pat_tokens(pat);
+                out.extend(quote!(let #pat_tokens = #ident;));
                 self.declare_pat(pat);
             }
         }
@@ -207,7 +215,8 @@ impl<'a> Lowerer<'a> {
             body: true,
         });
         for (key, pat, ident, mutable) in params {
-            self.push_slot(*key, ident.clone(), *mutable);
+            let ident = self.binding_ident(*key, ident);
+            self.push_slot(*key, ident, *mutable);
             if let Some(pat) = pat {
                 self.declare_pat(pat);
             }
@@ -279,6 +288,7 @@ impl<'a> Lowerer<'a> {
         });
         for (id, ident, mutable) in found {
             if let Some(&b) = self.an.binding_of.get(&id) {
+                let ident = self.binding_ident(Key::Binding(b), &ident);
                 self.push_slot(Key::Binding(b), ident, mutable);
             }
         }
@@ -296,6 +306,15 @@ impl<'a> Lowerer<'a> {
         if let Some(name) = self.field_names.get(&key) {
             return name.clone();
         }
+        // Fields are named after the binding as written, even when it was renamed.
+        let written;
+        let ident = match key {
+            Key::Binding(b) => {
+                written = self.an.bindings[b].ident.clone();
+                &written
+            }
+            _ => ident,
+        };
         let text = ident.to_string();
         let base = text.strip_prefix("r#").unwrap_or(&text).to_string();
         let count = self.used_names.entry(base.clone()).or_insert(0);
@@ -389,20 +408,26 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Two kept values under one name: the older is unreachable by name in the generated code.
+    /// Two kept values under one name: the older is unreachable by name in the generated code,
+    /// so it is recorded for renaming.
     fn check_shadowing(&mut self, k: usize, fields: &[Field]) {
         for (i, a) in fields.iter().enumerate() {
             for b in &fields[i + 1..] {
-                if matches!(a.key, Key::Binding(_))
-                    && matches!(b.key, Key::Binding(_))
+                if let (Key::Binding(older), Key::Binding(_)) = (a.key, b.key)
                     && self.current_ident(a.key) == self.current_ident(b.key)
                 {
-                    let message = format!(
-                        "`{}` is shadowed while the older value is still alive across this `.await`; \
-                         #[visible_async] cannot reach the older value: give one of them another name",
-                        self.current_ident(a.key)
-                    );
-                    self.errors
-                        .push(syn::Error::new(self.an.awaits[k].span, message));
+                    // The older value is unreachable by its name: the next lowering gives
+                    // it a hidden one.
+                    self.discovered.insert(older);
+                    if self.renamed.contains_key(&older) {
+                        let message = format!(
+                            "`{}` is shadowed while the older value is still alive across this `.await`; \
+                                 #[visible_async] cannot reach the older value: give one of them another name",
+                            self.current_ident(a.key)
+                        );
+                        self.errors
+                            .push(syn::Error::new(self.an.awaits[k].span, message));
+                    }
                     return;
                 }
             }
@@ -563,7 +588,8 @@ impl<'a> Lowerer<'a> {
                 } else {
                     value
                 };
-                let out = quote!(#(#attrs)* let #pat = #value #else_part;);
+                let pat_tokens = self.pat_tokens(pat);
+                let out = quote!(#(#attrs)* let #pat_tokens = #value #else_part;);
                 self.declare_pat(pat);
                 StmtOut::Stmts(vec![out])
             }
@@ -1143,7 +1169,7 @@ impl<'a> Lowerer<'a> {
     /// An `if`/`while` condition; `let` scrutinees are places.
     fn lower_cond(&mut self, cond: &Expr, k: Option<usize>) -> Flow {
         if let Expr::Let(l) = cond {
-            let pat = &l.pat;
+            let pat = self.pat_tokens(&l.pat);
             let flow = match k {
                 Some(k) => self.resume_expr(&l.expr, k, Ctx::Place),
                 None => self.fwd_expr(&l.expr, Ctx::Place),
@@ -1205,7 +1231,7 @@ impl<'a> Lowerer<'a> {
                      await before the `match` and match on the result",
                 ));
             }
-            let pat = &arm.pat;
+            let pat = self.pat_tokens(&arm.pat);
             let body = if self.an.contains_await(&*arm.body) {
                 self.fwd_block_expr(&arm.body, &[&arm.pat])
             } else {
@@ -1347,7 +1373,7 @@ impl<'a> Lowerer<'a> {
                 _ => self.fwd_expr(&f.expr, Ctx::Value),
             };
             let body = self.verbatim_block(&f.body);
-            let (label, pat) = (&f.label, &f.pat);
+            let (label, pat) = (&f.label, self.pat_tokens(&f.pat));
             return match head {
                 Flow::Value(s, h) => Flow::Value(s, quote!(#label for #pat in #h #body)),
                 d @ Flow::Diverges(_) => d,
@@ -1413,7 +1439,7 @@ impl<'a> Lowerer<'a> {
         let (body, _) = self.fwd_block(&f.body, &[&f.pat]);
         self.arm_loop_depth -= 1;
         self.frames.pop();
-        let (label, pat) = (&f.label, &f.pat);
+        let (label, pat) = (&f.label, self.pat_tokens(&f.pat));
         quote! {
             #label while let ::core::option::Option::Some(#pat) = ::core::iter::Iterator::next(&mut #iter) #body
         }
@@ -1429,15 +1455,39 @@ impl<'a> Lowerer<'a> {
         let ctx = if args.moves { Ctx::Value } else { Ctx::Place };
         let children: Vec<(&Expr, Ctx)> = args.exprs.iter().map(|e| (e, ctx)).collect();
         match self.lower_operands(&children, k) {
-            Ok((stmts, parts)) => Flow::Value(stmts, args.rebuild(mac, &parts)),
+            Ok((stmts, parts)) => {
+                // Format captures (`{x}`) of renamed locals are passed by name.
+                let renamed = an
+                    .format_uses
+                    .get(&node_id(mac))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(name, b)| {
+                        self.renamed.get(b).map(|ident| {
+                            let name = syn::Ident::new(name, ident.span());
+                            quote!(#name = #ident)
+                        })
+                    });
+                let extra: Vec<TokenStream> = renamed.collect();
+                let mut tokens = args.rebuild(mac, &parts);
+                if !extra.is_empty()
+                    && let Ok(mut rebuilt) = syn::parse2::<syn::Macro>(tokens.clone())
+                {
+                    let inner = rebuilt.tokens.clone();
+                    rebuilt.tokens = quote!(#inner #(, #extra)*);
+                    tokens = rebuilt.to_token_stream();
+                }
+                Flow::Value(stmts, tokens)
+            }
             Err(stmts) => Flow::Diverges(stmts),
         }
     }
 
     // ----- verbatim code ------------------------------------------------------------------
 
-    fn verbatim(&mut self, expr: &Expr) -> TokenStream {
-        let mut expr = expr.clone();
+    fn verbatim(&mut self, original: &Expr) -> TokenStream {
+        let mut expr = original.clone();
+        self.apply_renames(|v| v.visit_expr(original), |v| v.visit_expr_mut(&mut expr));
         let mut rewrite = Rewrite {
             lowerer: self,
             inner_loops: Vec::new(),
@@ -1446,8 +1496,12 @@ impl<'a> Lowerer<'a> {
         expr.to_token_stream()
     }
 
-    fn verbatim_block(&mut self, block: &Block) -> TokenStream {
-        let mut block = block.clone();
+    fn verbatim_block(&mut self, original: &Block) -> TokenStream {
+        let mut block = original.clone();
+        self.apply_renames(
+            |v| v.visit_block(original),
+            |v| v.visit_block_mut(&mut block),
+        );
         let mut rewrite = Rewrite {
             lowerer: self,
             inner_loops: Vec::new(),
@@ -1456,14 +1510,60 @@ impl<'a> Lowerer<'a> {
         block.to_token_stream()
     }
 
-    fn verbatim_stmt(&mut self, stmt: &Stmt) -> TokenStream {
-        let mut stmt = stmt.clone();
+    fn verbatim_stmt(&mut self, original: &Stmt) -> TokenStream {
+        let mut stmt = original.clone();
+        self.apply_renames(|v| v.visit_stmt(original), |v| v.visit_stmt_mut(&mut stmt));
         let mut rewrite = Rewrite {
             lowerer: self,
             inner_loops: Vec::new(),
         };
         rewrite.visit_stmt_mut(&mut stmt);
         stmt.to_token_stream()
+    }
+
+    /// The identifier a binding has in the generated code: its own, or a hidden one if it is
+    /// shadowed while alive across an `.await`.
+    fn binding_ident(&self, key: Key, ident: &syn::Ident) -> syn::Ident {
+        match key {
+            Key::Binding(b) => self
+                .renamed
+                .get(&b)
+                .cloned()
+                .unwrap_or_else(|| ident.clone()),
+            _ => ident.clone(),
+        }
+    }
+
+    /// A pattern as the generated code writes it (renamed bindings).
+    fn pat_tokens(&self, original: &Pat) -> TokenStream {
+        let mut pat = original.clone();
+        self.apply_renames(|v| v.visit_pat(original), |v| v.visit_pat_mut(&mut pat));
+        pat.to_token_stream()
+    }
+
+    /// Renames, in a copy of user code, the bindings and uses of renamed locals: `collect`
+    /// walks the original (whose nodes the analysis knows), `apply` the copy in the same order.
+    fn apply_renames(
+        &self,
+        collect: impl FnOnce(&mut CollectRenames<'_, '_>),
+        apply: impl FnOnce(&mut ApplyRenames),
+    ) {
+        if self.renamed.is_empty() {
+            return;
+        }
+        let mut collector = CollectRenames {
+            lowerer: self,
+            paths: Vec::new(),
+            pats: Vec::new(),
+            captures: Vec::new(),
+        };
+        collect(&mut collector);
+        let mut applier = ApplyRenames {
+            paths: collector.paths.into_iter(),
+            pats: collector.pats.into_iter(),
+            captures: collector.captures.into_iter(),
+        };
+        apply(&mut applier);
     }
 
     /// Where `break`/`continue` with this label (or none) goes, if it leaves the code being
@@ -1918,4 +2018,125 @@ pub fn hoisted_items(body: &Block, an: &Analysis) -> Vec<syn::Item> {
     };
     syn::visit::Visit::visit_block(&mut collect, body);
     collect.items
+}
+
+/// Collects, in traversal order, the new name of every path and binding pattern of user code,
+/// and for each known macro the format-string captures to pass explicitly.
+struct CollectRenames<'l, 'a> {
+    lowerer: &'l Lowerer<'a>,
+    paths: Vec<Option<syn::Ident>>,
+    pats: Vec<Option<syn::Ident>>,
+    captures: Vec<Vec<(String, syn::Ident)>>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let an = self.lowerer.an;
+        if let Some(args) = an.macros.get(&node_id(mac)) {
+            let captures = an
+                .format_uses
+                .get(&node_id(mac))
+                .into_iter()
+                .flatten()
+                .filter_map(|(name, b)| {
+                    self.lowerer
+                        .renamed
+                        .get(b)
+                        .map(|i| (name.clone(), i.clone()))
+                })
+                .collect();
+            self.captures.push(captures);
+            for e in &args.exprs {
+                self.visit_expr(e);
+            }
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        let renamed = self
+            .lowerer
+            .an
+            .uses
+            .get(&node_id(p))
+            .and_then(|b| self.lowerer.renamed.get(b))
+            .cloned();
+        self.paths.push(renamed);
+        syn::visit::visit_expr_path(self, p);
+    }
+
+    fn visit_pat_ident(&mut self, pi: &'ast syn::PatIdent) {
+        let renamed = self
+            .lowerer
+            .an
+            .binding_of
+            .get(&node_id(pi))
+            .and_then(|b| self.lowerer.renamed.get(b))
+            .cloned();
+        self.pats.push(renamed);
+        syn::visit::visit_pat_ident(self, pi);
+    }
+}
+
+/// Applies what [`CollectRenames`] found to a copy of the same code.
+struct ApplyRenames {
+    paths: std::vec::IntoIter<Option<syn::Ident>>,
+    pats: std::vec::IntoIter<Option<syn::Ident>>,
+    captures: std::vec::IntoIter<Vec<(String, syn::Ident)>>,
+}
+
+impl VisitMut for ApplyRenames {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // Known macros were parsed by the analysis: parse the copy the same way, rename inside
+        // the arguments, and name renamed format captures explicitly (`{x}` with `x = x_shadowed0`).
+        let Some(mut args) = macros::parse(mac) else {
+            return;
+        };
+        let captures = self.captures.next().unwrap_or_default();
+        for e in &mut args.exprs {
+            self.visit_expr_mut(e);
+        }
+        let parts: Vec<TokenStream> = args.exprs.iter().map(ToTokens::to_token_stream).collect();
+        let mut tokens = args.rebuild(mac, &parts);
+        if !captures.is_empty()
+            && let Ok(mut rebuilt) = syn::parse2::<syn::Macro>(tokens.clone())
+        {
+            let extra = captures.iter().map(|(name, ident)| {
+                let name = syn::Ident::new(name, ident.span());
+                quote!(, #name = #ident)
+            });
+            let inner = rebuilt.tokens.clone();
+            rebuilt.tokens = quote!(#inner #(#extra)*);
+            tokens = rebuilt.to_token_stream();
+        }
+        if let Ok(rebuilt) = syn::parse2::<syn::Macro>(tokens) {
+            *mac = rebuilt;
+        }
+    }
+
+    fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
+        if let Some(Some(ident)) = self.paths.next()
+            && let Some(segment) = p.path.segments.first_mut()
+        {
+            segment.ident = ident;
+        }
+        syn::visit_mut::visit_expr_path_mut(self, p);
+    }
+
+    fn visit_pat_ident_mut(&mut self, pi: &mut syn::PatIdent) {
+        if let Some(Some(ident)) = self.pats.next() {
+            pi.ident = ident;
+        }
+        syn::visit_mut::visit_pat_ident_mut(self, pi);
+    }
+
+    fn visit_field_value_mut(&mut self, fv: &mut syn::FieldValue) {
+        syn::visit_mut::visit_field_value_mut(self, fv);
+        // `S { x }` with `x` renamed must become `S { x: renamed }`.
+        if fv.colon_token.is_none()
+            && let (syn::Member::Named(member), Expr::Path(p)) = (&fv.member, &fv.expr)
+            && !p.path.is_ident(member)
+        {
+            fv.colon_token = Some(syn::Token![:](member.span()));
+        }
+    }
 }

@@ -678,6 +678,34 @@ fn value_moved_and_reinitialized_in_a_loop() {
     assert_equivalent(moved_in_loop_then_reinit, moved_in_loop_then_reinit_rustc);
 }
 
+#[visible_async(compiler = shadowed_string_len_rustc)]
+async fn shadowed_string_len(log: Log, s: String) -> usize {
+    let s = s.len();
+    tick(&log, "t").await;
+    s
+}
+
+#[test]
+fn shadowing_a_parameter_with_its_length() {
+    assert_equivalent(
+        |l| shadowed_string_len(l, String::from("abc")),
+        |l| shadowed_string_len_rustc(l, String::from("abc")),
+    );
+}
+
+#[visible_async(compiler = shadowed_alive_rustc)]
+async fn shadowed_alive(log: Log) -> usize {
+    let a = Noisy::new(&log, "first a");
+    let a = Noisy::new(&log, format!("second a after {}", a.name().len()));
+    tick(&log, "t").await;
+    a.name().len()
+}
+
+#[test]
+fn shadowed_value_is_still_dropped_at_scope_end() {
+    assert_equivalent(shadowed_alive, shadowed_alive_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -781,34 +809,25 @@ mod pending {
     fn value_consumed_by_a_self_method_with_an_unusual_name() {
         assert_equivalent(consumed_by_unknown_method, consumed_by_unknown_method_rustc);
     }
+}
 
-    #[visible_async(compiler = shadowed_string_len_rustc)]
-    async fn shadowed_string_len(log: Log, s: String) -> usize {
-        let s = s.len();
-        tick(&log, "t").await;
-        s
-    }
+#[visible_async(compiler = shadowed_in_format_captures_rustc)]
+async fn shadowed_in_format_captures(log: Log, s: String) -> usize {
+    log.push(format!("before {s}"));
+    let s = s.trim().to_string();
+    tick(&log, "t").await;
+    log.push(format!("after {s}"));
+    let n = Noisy::new(&log, "n");
+    let n = Noisy::new(&log, format!("{}+", n.name()));
+    log.push(format!("{n:?}"));
+    tick(&log, "u").await;
+    s.len() + n.name().len()
+}
 
-    #[test]
-    #[ignore = "transform bug: a binding shadowed while the older value is still alive across an await is rejected (\"`a` is shadowed while the older value is still alive across this `.await`; #[visible_async] cannot reach the older value\")"]
-    fn shadowing_a_parameter_with_its_length() {
-        assert_equivalent(
-            |l| shadowed_string_len(l, String::from("abc")),
-            |l| shadowed_string_len_rustc(l, String::from("abc")),
-        );
-    }
-
-    #[visible_async(compiler = shadowed_alive_rustc)]
-    async fn shadowed_alive(log: Log) -> usize {
-        let a = Noisy::new(&log, "first a");
-        let a = Noisy::new(&log, format!("second a after {}", a.name().len()));
-        tick(&log, "t").await;
-        a.name().len()
-    }
-
-    #[test]
-    #[ignore = "transform bug: a binding shadowed while the older value is still alive across an await is rejected (\"`a` is shadowed while the older value is still alive across this `.await`; #[visible_async] cannot reach the older value\")"]
-    fn shadowed_value_is_still_dropped_at_scope_end() {
-        assert_equivalent(shadowed_alive, shadowed_alive_rustc);
-    }
+#[test]
+fn shadowed_values_used_in_format_captures_are_kept() {
+    assert_equivalent(
+        |l| shadowed_in_format_captures(l, " x ".to_string()),
+        |l| shadowed_in_format_captures_rustc(l, " x ".to_string()),
+    );
 }
