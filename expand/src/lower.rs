@@ -946,7 +946,12 @@ impl<'a> Lowerer<'a> {
         let mut parts = Vec::new();
         for i in 0..start {
             let (child, ctx) = children[i];
-            if Self::hoisted(children, i) {
+            if let Some((base, index)) = indexed_place(child, ctx) {
+                // `v[i()]` used in place: the index was evaluated and kept, the place is not.
+                let temp = self.temp(index);
+                let base = self.verbatim(base);
+                parts.push(quote!(#base[#temp]));
+            } else if Self::hoisted(children, i) {
                 if !self.an.contains_await(child) {
                     // Only to register its temporaries as alive, as the forward code made them.
                     self.materialize(child);
@@ -960,6 +965,17 @@ impl<'a> Lowerer<'a> {
         for i in start..children.len() {
             let (child, ctx) = children[i];
             let before_await = last_await.is_some_and(|l| i < l);
+            if let (true, Some((base, index))) = (before_await, indexed_place(child, ctx))
+                && !self.an.contains_await(child)
+            {
+                let value = self.verbatim(index);
+                let temp = self.temp(index);
+                let base = self.verbatim(base);
+                let span = index.span();
+                stmts.push(quote_spanned!(span=> let #temp = #value;));
+                parts.push(quote!(#base[#temp]));
+                continue;
+            }
             let flow = match (hole, k) {
                 (Some(h), Some(k)) if h == i => self.resume_expr(child, k, ctx),
                 _ if before_await
@@ -1703,6 +1719,17 @@ fn let_pats(cond: &Expr) -> Vec<&Pat> {
         }
         Expr::Paren(p) => let_pats(&p.expr),
         _ => Vec::new(),
+    }
+}
+
+/// `base[index]` used in place (a receiver, an `&` operand) with `base` a place: the index is a
+/// value to evaluate where it stands, the indexing itself is done again later on the same place.
+fn indexed_place(expr: &Expr, ctx: Ctx) -> Option<(&Expr, &Expr)> {
+    match expr {
+        Expr::Index(i) if ctx == Ctx::Place && place_root(&i.expr).is_some() => {
+            Some((&*i.expr, &*i.index))
+        }
+        _ => None,
     }
 }
 

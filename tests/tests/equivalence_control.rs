@@ -1044,6 +1044,18 @@ fn question_mark_on_option_when_the_return_type_is_an_alias() {
     );
 }
 
+#[visible_async(compiler = vec_of_vec_receiver_rustc)]
+async fn vec_of_vec_receiver(log: Log) -> Vec<Vec<u32>> {
+    let mut vv = vec![vec![0u32], vec![]];
+    vv[val(&log, "i", 1)].push(ev(&log, "x", 1).await);
+    vv
+}
+
+#[test]
+fn indexed_receiver_of_a_method_with_an_awaited_argument() {
+    assert_equivalent(vec_of_vec_receiver, vec_of_vec_receiver_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -1087,19 +1099,6 @@ mod pending {
                 |l| await_in_match_guard_rustc(l, n),
             );
         }
-    }
-
-    #[visible_async(compiler = vec_of_vec_receiver_rustc)]
-    async fn vec_of_vec_receiver(log: Log) -> Vec<Vec<u32>> {
-        let mut vv = vec![vec![0u32], vec![]];
-        vv[val(&log, "i", 1)].push(ev(&log, "x", 1).await);
-        vv
-    }
-
-    #[test]
-    #[ignore = "transform bug: an indexed receiver before an awaited argument (`vv[i()].push(f().await)`) is hoisted by value: E0507 cannot move out of index (rustc holds a two-phase borrow across the await; borderline with the next issue)"]
-    fn indexed_receiver_of_a_method_with_an_awaited_argument() {
-        assert_equivalent(vec_of_vec_receiver, vec_of_vec_receiver_rustc);
     }
 
     #[visible_async(compiler = for_tuple_pattern_rustc)]
