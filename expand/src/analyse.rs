@@ -56,12 +56,19 @@ pub struct AwaitPoint {
     loops: Vec<(u32, u32)>,
     /// Every node (expression, statement, block, arm) on the way down to this `.await`.
     path: HashSet<NodeId>,
+    /// A join point rather than an `.await`: where the paths out of a statement with
+    /// `.await`s meet again, when the code after it must exist only once (see
+    /// [`needs_join`]). The state machine passes through it without returning `Pending`.
+    pub join: bool,
 }
 
 #[derive(Default)]
 pub struct Analysis {
+    /// Suspension points (`.await`s, in source order) and join points, as one list.
     pub awaits: Vec<AwaitPoint>,
     pub await_index: HashMap<NodeId, usize>,
+    /// Statement (node) after which a join point is, to the point.
+    pub join_after: HashMap<NodeId, usize>,
     pub bindings: Vec<Binding>,
     /// `PatIdent` (or parameter) node to binding.
     pub binding_of: HashMap<NodeId, usize>,
@@ -79,6 +86,15 @@ pub struct Analysis {
 impl Analysis {
     pub fn contains_await<T>(&self, node: &T) -> bool {
         self.has_await.contains(&node_id(node))
+    }
+
+    /// The state variant of point `k`: `SuspendN` for the N-th `.await`, `JoinN` for the N-th
+    /// join point.
+    pub fn variant_name(&self, k: usize) -> syn::Ident {
+        let join = self.awaits[k].join;
+        let n = self.awaits[..k].iter().filter(|p| p.join == join).count();
+        let prefix = if join { "Join" } else { "Suspend" };
+        quote::format_ident!("{prefix}{n}")
     }
 
     /// Whether `node` contains suspension point `k`.
@@ -263,10 +279,23 @@ impl Walker<'_> {
 
     fn block_stmts(&mut self, block: &Block) -> bool {
         let mut any = false;
-        for stmt in &block.stmts {
+        for (i, stmt) in block.stmts.iter().enumerate() {
             if self.stmt(stmt) {
                 any = true;
                 self.an.has_await.insert(node_id(stmt));
+                if self.closure_depth == 0 && needs_join(&block.stmts[i + 1..]) {
+                    let pos = self.tick();
+                    let index = self.an.awaits.len();
+                    self.an.awaits.push(AwaitPoint {
+                        pos,
+                        span: stmt.span(),
+                        text: tokens_text(stmt),
+                        loops: self.loops.clone(),
+                        path: self.stack.iter().copied().chain([node_id(stmt)]).collect(),
+                        join: true,
+                    });
+                    self.an.join_after.insert(node_id(stmt), index);
+                }
             }
         }
         if any {
@@ -355,6 +384,7 @@ impl Walker<'_> {
                         text: tokens_text(&a.base),
                         loops: self.loops.clone(),
                         path: self.stack.iter().copied().chain([node_id(expr)]).collect(),
+                        join: false,
                     });
                     self.an.await_index.insert(node_id(a), index);
                     true
@@ -631,6 +661,27 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// Whether the code after a statement with `.await`s must not be repeated in each arm that
+/// reaches it: it creates closures or `async` blocks, whose types are unique to where they are
+/// written, so two copies could not be stored in the same field.
+fn needs_join(rest: &[Stmt]) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.0 = true;
+        }
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
+            self.0 = true;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find(false);
+    for stmt in rest {
+        syn::visit::Visit::visit_stmt(&mut find, stmt);
+    }
+    find.0
 }
 
 /// Calls `f` on each binding of a pattern, taking only the first alternative of or-patterns.

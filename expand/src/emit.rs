@@ -175,9 +175,12 @@ pub fn emit(
     let mut await_points = Vec::new();
     for (k, point) in an.awaits.iter().enumerate() {
         let fields: Vec<Field> = lowerer.variants[k].clone().unwrap_or_default();
-        let variant = format_ident!("Suspend{}", k);
-        let future_ty = types.fresh(&format!("F{k}"));
-        let mut decls = vec![quote!(#[pin] __awaitee: #future_ty)];
+        let variant = an.variant_name(k);
+        let mut decls = Vec::new();
+        if !point.join {
+            let future_ty = types.fresh(&format!("F{}", &variant.to_string()["Suspend".len()..]));
+            decls.push(quote!(#[pin] __awaitee: #future_ty));
+        }
         for field in fields.iter().rev() {
             let ty = types.get(field.key, &field.name);
             let fname = &field.name;
@@ -189,50 +192,84 @@ pub fn emit(
             .map(|f| format!("`{}`", f.name))
             .collect();
         let location = location(point.span);
-        let mut doc = format!(" Suspended at `{}.await` ({location}).", point.text);
+        let mut doc = if point.join {
+            format!(
+                " Passed through after `{}` ({location}), where the paths out of its `.await`s meet, \
+                 so that the code after it, which makes closures or `async` blocks, exists once.",
+                point.text
+            )
+        } else {
+            format!(" Suspended at `{}.await` ({location}).", point.text)
+        };
         if !held.is_empty() {
             doc.push_str(" Holds ");
             doc.push_str(&held.join(", "));
             doc.push('.');
         }
+        let decl = if decls.is_empty() {
+            quote!(#variant)
+        } else {
+            quote!(#variant { #(#decls),* })
+        };
         variants.push(quote! {
             #[doc = #doc]
-            #variant { #(#decls),* }
+            #decl
         });
 
-        let pattern = fields.iter().map(|f| {
-            let (fname, binding) = (&f.name, &f.binding);
-            let mutability = (f.mutable && f.binding == f.name && matches!(f.key, Key::Binding(_)))
-                .then(|| quote!(mut));
-            if binding == fname && matches!(f.key, Key::Binding(_)) {
-                quote!(#mutability #binding)
-            } else {
-                quote!(#fname: #mutability #binding)
-            }
-        });
+        let pattern: Vec<TokenStream> = fields
+            .iter()
+            .map(|f| {
+                let (fname, binding) = (&f.name, &f.binding);
+                let mutability =
+                    (f.mutable && f.binding == f.name && matches!(f.key, Key::Binding(_)))
+                        .then(|| quote!(mut));
+                if binding == fname && matches!(f.key, Key::Binding(_)) {
+                    quote!(#mutability #binding)
+                } else {
+                    quote!(#fname: #mutability #binding)
+                }
+            })
+            .collect();
         let code = &resume_codes[k];
         let output = hidden("__output");
-        suspend_arms.push(quote! {
-            #proj::#variant { __awaitee: #awaitee, .. } => {
-                let #output = ::core::task::ready!(::core::future::Future::poll(#awaitee, #cx));
-                let #replace::#variant { #(#pattern,)* .. } = #state.as_mut().project_replace(#name::Panicked) else {
-                    ::core::unreachable!()
-                };
-                #code
-            }
-        });
+        let take = if decls.is_empty() {
+            quote!(#replace::#variant)
+        } else {
+            quote!(#replace::#variant { #(#pattern,)* .. })
+        };
+        let take = quote! {
+            let #take = #state.as_mut().project_replace(#name::Panicked) else {
+                ::core::unreachable!()
+            };
+        };
+        if point.join {
+            suspend_arms.push(quote! {
+                #proj::#variant { .. } => {
+                    #take
+                    #code
+                }
+            });
+        } else {
+            suspend_arms.push(quote! {
+                #proj::#variant { __awaitee: #awaitee, .. } => {
+                    let #output = ::core::task::ready!(::core::future::Future::poll(#awaitee, #cx));
+                    #take
+                    #code
+                }
+            });
+            let (line, column) = line_column(point.span);
+            let text = &point.text;
+            await_points.push(quote! {
+                Self::#variant { .. } => ::core::option::Option::Some(&::visible_async::__private::AwaitPoint {
+                    expr: #text,
+                    file: ::core::file!(),
+                    line: #line,
+                    column: #column,
+                }),
+            });
+        }
         let variant_name = variant.to_string();
         state_names.push(quote!(Self::#variant { .. } => #variant_name,));
-        let (line, column) = line_column(point.span);
-        let text = &point.text;
-        await_points.push(quote! {
-            Self::#variant { .. } => ::core::option::Option::Some(&::visible_async::__private::AwaitPoint {
-                expr: #text,
-                file: ::core::file!(),
-                line: #line,
-                column: #column,
-            }),
-        });
     }
 
     let generics = &types.order;

@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
@@ -362,11 +362,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Stores the awaited future and the live values in `SuspendK`, then polls it.
-    fn suspend(&mut self, k: usize, awaited: &TokenStream) -> TokenStream {
+    /// Stores the awaited future (none for a join point) and the live values in the state of
+    /// point `k`, then goes round the poll loop to poll it (or continue from the join).
+    fn suspend(&mut self, k: usize, awaited: Option<&TokenStream>) -> TokenStream {
         let fields = self.fields_at(k);
         self.check_shadowing(k, &fields);
         let name = &self.enum_name;
-        let variant = format_ident!("Suspend{}", k);
+        let variant = self.an.variant_name(k);
         let inits = fields.iter().map(|f| {
             let field = &f.name;
             let value = self.current_ident(f.key);
@@ -388,10 +390,18 @@ impl<'a> Lowerer<'a> {
             quote!(continue;)
         };
         let span = self.an.awaits[k].span;
-        let awaitee = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#awaited));
+        let awaitee = awaited.map(|awaited| {
+            let future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#awaited));
+            quote!(__awaitee: #future,)
+        });
         let state = hidden("__state");
+        let value = if awaitee.is_none() && inits.is_empty() {
+            quote!(#name::#variant)
+        } else {
+            quote!(#name::#variant { #awaitee #(#inits),* })
+        };
         quote! {
-            #state.set(#name::#variant { __awaitee: #awaitee #(, #inits)* });
+            #state.set(#value);
             #cont
         }
     }
@@ -480,7 +490,13 @@ impl<'a> Lowerer<'a> {
             }
             let last = i + 1 == stmts.len();
             match self.fwd_stmt(stmt, last) {
-                StmtOut::Stmts(s) => out.extend(s),
+                StmtOut::Stmts(s) => {
+                    out.extend(s);
+                    if let Some(&j) = self.an.join_after.get(&node_id(stmt)) {
+                        out.push(self.suspend(j, None));
+                        return (out, None, true);
+                    }
+                }
                 StmtOut::Tail(s, tail) => {
                     out.extend(s);
                     return (out, Some(tail), false);
@@ -624,12 +640,21 @@ impl<'a> Lowerer<'a> {
         let Some(i) = stmts.iter().position(|s| self.an.contains(s, k)) else {
             return (Vec::new(), None, false);
         };
-        for stmt in &stmts[..i] {
+        let joined =
+            self.an.awaits[k].join && self.an.join_after.get(&node_id(&stmts[i])) == Some(&k);
+        // At a join point the statement before it has run: continue after it.
+        let done = if joined { i + 1 } else { i };
+        for stmt in &stmts[..done] {
             if let Stmt::Local(local) = stmt {
                 self.declare_pat(&local.pat);
             }
         }
         let mut out = self.rebinds(k);
+        if joined {
+            let (rest, tail, diverged) = self.fwd_stmts(&stmts[done..], true);
+            out.extend(rest);
+            return (out, tail, diverged);
+        }
         let last = i + 1 == stmts.len();
         let step = match &stmts[i] {
             Stmt::Local(local) => {
@@ -682,7 +707,13 @@ impl<'a> Lowerer<'a> {
             Stmt::Item(_) => StmtOut::Stmts(Vec::new()),
         };
         match step {
-            StmtOut::Stmts(s) => out.extend(s),
+            StmtOut::Stmts(s) => {
+                out.extend(s);
+                if let Some(&j) = self.an.join_after.get(&node_id(&stmts[i])) {
+                    out.push(self.suspend(j, None));
+                    return (out, None, true);
+                }
+            }
             StmtOut::Tail(s, tail) => {
                 out.extend(s);
                 return (out, Some(tail), false);
@@ -842,7 +873,7 @@ impl<'a> Lowerer<'a> {
                 };
                 match base {
                     Flow::Value(mut s, v) => {
-                        s.push(self.suspend(index, &v));
+                        s.push(self.suspend(index, Some(&v)));
                         Flow::Diverges(s)
                     }
                     d @ Flow::Diverges(_) => d,

@@ -1120,7 +1120,7 @@ mod pending {
     }
 
     #[test]
-    #[ignore = "transform bug: a closure in code that the expansion duplicates (a `for` head after an earlier loop with an await) gets two closure types for one state field: E0308 expected closure, found a different closure"]
+    #[ignore = "transform bug (next issue): the closure in the second `for` head borrows `log` and is kept across an await: a borrow across an await (E0505)"]
     fn for_with_tuple_and_wild_patterns() {
         assert_equivalent(for_tuple_pattern, for_tuple_pattern_rustc);
     }

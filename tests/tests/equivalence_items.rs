@@ -480,55 +480,48 @@ fn nested_fn_item_used_after_awaits() {
     assert_equivalent(nested_fn_item, nested_fn_item_rustc);
 }
 
-#[cfg(any())]
-mod pending {
-    use super::*;
-
-    #[visible_async(compiler = async_block_after_join_rustc)]
-    async fn async_block_after_join(log: Log, c: bool) -> u32 {
-        if c {
-            tick(&log, "maybe").await;
-        }
-        let l = log.clone();
-        let fut = async move { ev(&l, "inner", 5).await };
-        tick(&log, "t").await;
-        fut.await
+#[visible_async(compiler = async_block_after_join_rustc)]
+async fn async_block_after_join(log: Log, c: bool) -> u32 {
+    if c {
+        tick(&log, "maybe").await;
     }
+    let l = log.clone();
+    let fut = async move { ev(&l, "inner", 5).await };
+    tick(&log, "t").await;
+    fut.await
+}
 
-    #[test]
-    #[ignore = "transform bug: code after a join point is generated once per resume point, so a closure or async block created there and held across an await gets two types for one state field: E0308 expected closure/async block, found a different one"]
-    fn async_block_defined_after_a_join_point_and_awaited_later() {
-        assert_equivalent(
-            |l| async_block_after_join(l, true),
-            |l| async_block_after_join_rustc(l, true),
-        );
-        assert_equivalent(
-            |l| async_block_after_join(l, false),
-            |l| async_block_after_join_rustc(l, false),
-        );
-    }
+#[test]
+fn async_block_defined_after_a_join_point_and_awaited_later() {
+    assert_equivalent(
+        |l| async_block_after_join(l, true),
+        |l| async_block_after_join_rustc(l, true),
+    );
+    assert_equivalent(
+        |l| async_block_after_join(l, false),
+        |l| async_block_after_join_rustc(l, false),
+    );
+}
 
-    #[visible_async(compiler = closure_after_join_rustc)]
-    async fn closure_after_join(log: Log, c: bool) -> u32 {
-        if c {
-            tick(&log, "maybe").await;
-        }
-        let offset = 10;
-        let f = move |x: u32| x + offset;
-        tick(&log, "t").await;
-        f(1)
+#[visible_async(compiler = closure_after_join_rustc)]
+async fn closure_after_join(log: Log, c: bool) -> u32 {
+    if c {
+        tick(&log, "maybe").await;
     }
+    let offset = 10;
+    let f = move |x: u32| x + offset;
+    tick(&log, "t").await;
+    f(1)
+}
 
-    #[test]
-    #[ignore = "transform bug: code after a join point is generated once per resume point, so a closure or async block created there and held across an await gets two types for one state field: E0308 expected closure/async block, found a different one"]
-    fn closure_defined_after_a_join_point_and_used_after_an_await() {
-        assert_equivalent(
-            |l| closure_after_join(l, true),
-            |l| closure_after_join_rustc(l, true),
-        );
-        assert_equivalent(
-            |l| closure_after_join(l, false),
-            |l| closure_after_join_rustc(l, false),
-        );
-    }
+#[test]
+fn closure_defined_after_a_join_point_and_used_after_an_await() {
+    assert_equivalent(
+        |l| closure_after_join(l, true),
+        |l| closure_after_join_rustc(l, true),
+    );
+    assert_equivalent(
+        |l| closure_after_join(l, false),
+        |l| closure_after_join_rustc(l, false),
+    );
 }
