@@ -1,10 +1,75 @@
 //! See the state machine behind an `async fn`.
 //!
 //! `#[visible_async]` rewrites an `async fn` into a plain `fn` returning a future whose state is
-//! a named enum you can read: one variant per `.await`, holding the values alive across it, and
-//! an explicit `poll` that matches on it. This crate is the one users depend on: it re-exports
+//! a named enum you can read: one variant per `.await` (`Unresumed`, `Suspend0`, ...,
+//! `Returned`, `Panicked`, as rustc names them), holding the values alive across it, and an
+//! explicit `poll` that matches on it. This crate is the one users depend on: it re-exports
 //! the attribute, runs futures with [`block_on`], and compares a visible future with the
 //! compiler's own in [`harness`].
+//!
+//! ```
+//! use visible_async::harness::{Log, assert_equivalent};
+//! use visible_async::leaf::ready_after;
+//! use visible_async::visible_async;
+//!
+//! // `compiler = NAME` also emits the untouched `async fn` as NAME, to compare with.
+//! #[visible_async(compiler = sum_rustc)]
+//! async fn sum(log: Log, n: u32) -> u32 {
+//!     let mut total = 0;
+//!     for i in 0..n {
+//!         total += ready_after(1, i).await;
+//!         log.push(format!("total {total}"));
+//!     }
+//!     total
+//! }
+//!
+//! assert_eq!(visible_async::block_on(sum(Log::new(), 4)), 6);
+//! assert_equivalent(|log| sum(log, 4), |log| sum_rustc(log, 4));
+//! ```
+//!
+//! # What the expansion looks like
+//!
+//! The state enum is declared inside the function, generic over the types of the values it
+//! holds (rustc infers them from the code that fills the variants), and pin-projected with
+//! `pin-project-lite`: the awaited future is `#[pin]`, the saved locals are moved out when the
+//! state machine resumes. Its fields are listed in the order they are dropped when the future is
+//! dropped while suspended, which is rustc's order. The poll closure is
+//! `loop { match state { .. } }`: each arm runs the user's code from one resume point to the
+//! next `.await`, where it stores the awaited future and the live values in the next
+//! `SuspendN` and goes round the loop to poll it. `cargo run -p expand-demo` prints examples.
+//!
+//! # Supported
+//!
+//! Free `async fn`s with any parameters (patterns, `_`, generics, `impl Trait`, lifetimes in
+//! argument types), `unsafe async fn`, and `.await` anywhere an expression may stand, including
+//! inside `if`, `match`, `loop`, `while`, `while let`, `for`, `let else`, labeled blocks,
+//! `break`/`continue` with labels and values, `return`, `?` (with `From` conversion), and the
+//! arguments of the standard formatting, assertion, `vec!`, `dbg!` and `matches!` macros.
+//! `async {}` blocks in the body stay compiler futures.
+//!
+//! # Not supported yet (each a compile error at the user's tokens)
+//!
+//! - A value borrowed across an `.await` (`let r = &x; f().await; r`, `read(&mut buf).await`):
+//!   rustc reports a borrow error in the expansion.
+//! - Methods (`self` receivers).
+//! - `.await` inside a match guard, a `let` chain, an unknown macro, or a macro that awaits by
+//!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
+//! - Recursion: a direct self-call awaited gets rustc's own E0733 ("recursion in an async fn
+//!   requires boxing"); boxed recursion works when the boxed future is coerced to
+//!   `Pin<Box<dyn Future<Output = T>>>`.
+//!
+//! Known differences, from working without types:
+//!
+//! - A local moved on only one path (`if c { drop(x) }`) is treated as moved, so when it is not
+//!   moved it is dropped at the `.await` instead of at the end of its scope (rustc uses a drop
+//!   flag).
+//! - Whether a method call consumes its receiver is read from the method's name (`into_*`,
+//!   `unwrap*`, iterator adapters, ...). A consuming method with another name on a local not used
+//!   after the `.await` is an error (E0382, "use of moved value", at the `.await`); a borrowing
+//!   method with a consuming name lets the local be dropped at the `.await`.
+//! - Temporaries inside a method-call chain before an `.await` in the same statement
+//!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
+//!   the end of the statement.
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 
