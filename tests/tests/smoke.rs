@@ -59,3 +59,23 @@ async fn sum(log: Log, n: u32) -> u32 {
 fn loops_match() {
     assert_equivalent(|l| sum(l, 5), |l| sum_rustc(l, 5));
 }
+
+/// Recursion works once the recursive future is boxed and coerced to a trait object, as the
+/// compiler's E0733 suggests for a plain `async fn`.
+#[visible_async(compiler = countdown_rustc)]
+async fn countdown(log: Log, n: u32) -> u32 {
+    let _frame = Noisy::new(&log, format!("frame {n}"));
+    if n == 0 {
+        return 0;
+    }
+    yield_now().await;
+    let inner: std::pin::Pin<Box<dyn std::future::Future<Output = u32>>> =
+        Box::pin(countdown(log.clone(), n - 1));
+    inner.await + n
+}
+
+#[test]
+fn boxed_recursion_matches() {
+    let c = assert_equivalent(|l| countdown(l, 3), |l| countdown_rustc(l, 3));
+    assert_eq!(c.visible.run.output, Ok(6));
+}
