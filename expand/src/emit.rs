@@ -397,7 +397,9 @@ fn enum_name(ident: &syn::Ident, mentioned: &std::collections::HashSet<String>) 
     {
         name.push_str("Future");
     }
-    format_ident!("{}", name)
+    // Spanned at the function's name, so that compiler notes about the state ("required
+    // because it appears within the type `HoldsRc<..>`") point at the user's function.
+    syn::Ident::new(&name, ident.span())
 }
 
 fn field_ident(ident: &syn::Ident) -> syn::Ident {
