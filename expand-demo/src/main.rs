@@ -1,5 +1,8 @@
 //! `cargo run -p expand-demo`: prints each demo function, the state machine `#[visible_async]`
 //! makes of it, and a run beside the compiler's own future.
+//!
+//! `cargo run -p expand-demo -- FILE.rs [FN]`: prints the expansion of every `async fn` in a file
+//! of yours (or only `FN`), without running it.
 
 mod demos;
 mod pretty;
@@ -12,6 +15,14 @@ use visible_async::harness::{Log, compare};
 const DEMOS: &str = include_str!("demos.rs");
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.is_empty() {
+        if let Err(message) = expand_file(&args) {
+            eprintln!("expand-demo: {message}");
+            std::process::exit(1);
+        }
+        return;
+    }
     // The runs below poll futures after they finished, to show that both panic the same way;
     // the harness reports those panics, so the default hook's printing is noise here.
     std::panic::set_hook(Box::new(|_| {}));
@@ -47,6 +58,50 @@ fn main() {
         println!("--- run beside the compiler's future ---");
         run(&name);
         println!();
+    }
+}
+
+/// `FILE.rs [FN]`: the expansion of the file's `async fn`s (or of `FN`).
+fn expand_file(args: &[String]) -> Result<(), String> {
+    let [path, rest @ ..] = args else {
+        return Err("usage: expand-demo [FILE.rs [FN]]".to_string());
+    };
+    if rest.len() > 1 {
+        return Err("usage: expand-demo [FILE.rs [FN]]".to_string());
+    }
+    let wanted = rest.first();
+    let source = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let file = syn::parse_file(&source).map_err(|e| {
+        let at = e.span().start();
+        format!("{path}:{}:{}: not valid Rust: {e}", at.line, at.column + 1)
+    })?;
+    let mut found = false;
+    for item in &file.items {
+        let syn::Item::Fn(f) = item else { continue };
+        let name = f.sig.ident.to_string();
+        if wanted.is_some_and(|w| *w != name) {
+            continue;
+        }
+        if f.sig.asyncness.is_none() {
+            if wanted.is_some() {
+                return Err(format!("`{name}` in {path} is not an `async fn`"));
+            }
+            continue;
+        }
+        found = true;
+        let mut plain = f.clone();
+        plain.attrs.retain(|a| !a.path().is_ident("visible_async"));
+        let expanded =
+            visible_async_expand::expand(proc_macro2::TokenStream::new(), quote::quote!(#plain));
+        let expanded: syn::File = syn::parse2(expanded)
+            .map_err(|e| format!("the expansion of `{name}` does not parse: {e}"))?;
+        println!("==================== {name} ====================");
+        println!("{}", pretty::unparse(&expanded));
+    }
+    match (found, wanted) {
+        (true, _) => Ok(()),
+        (false, Some(name)) => Err(format!("no function `{name}` in {path}")),
+        (false, None) => Err(format!("no `async fn` in {path}")),
     }
 }
 

@@ -112,7 +112,7 @@ pub fn emit(
     let replace = format_ident!("{}Replace", name);
 
     // Generated locals are hygienic: user code can neither see nor shadow them.
-    let (state, cx, awaitee) = (hidden("__state"), hidden("__cx"), hidden("__awaitee"));
+    let (state, cx, awaitee) = (hidden("__state"), hidden("__cx"), hidden("future"));
     let lower_params: Vec<(Key, Option<&syn::Pat>, syn::Ident, bool)> = params
         .iter()
         .map(|p| (p.key, p.pat, p.ident.clone(), p.mutable))

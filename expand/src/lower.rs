@@ -803,10 +803,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn fwd_block_expr(&mut self, expr: &Expr, pats: &[&Pat]) -> TokenStream {
+    /// Forward code of an arm's body, and whether it always suspends.
+    fn fwd_block_expr(&mut self, expr: &Expr, pats: &[&Pat]) -> (TokenStream, bool) {
         match expr {
             Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
-                self.fwd_block(&b.block, pats).0
+                self.fwd_block(&b.block, pats)
             }
             _ => {
                 self.frames.push(Frame::Scope {
@@ -816,9 +817,13 @@ impl<'a> Lowerer<'a> {
                 for pat in pats {
                     self.declare_pat(pat);
                 }
-                let tokens = self.fwd_expr_tokens(expr);
+                let out = match self.fwd_expr(expr, Ctx::Value) {
+                    Flow::Value(s, v) if s.is_empty() => (v, false),
+                    Flow::Value(s, v) => (quote!({ #(#s)* #v }), false),
+                    Flow::Diverges(s) => (quote!({ #(#s)* }), true),
+                };
                 self.frames.pop();
-                tokens
+                out
             }
         }
     }
@@ -1191,18 +1196,33 @@ impl<'a> Lowerer<'a> {
             Flow::Value(s, c) => (s, c),
             d @ Flow::Diverges(_) => return d,
         };
-        let (then, _) = self.fwd_block(&i.then_branch, &pats);
+        let (then, then_diverges) = self.fwd_block(&i.then_branch, &pats);
+        let mut else_diverges = false;
         let els = i.else_branch.as_ref().map(|(_, e)| {
-            let e = self.fwd_else(e);
+            let (e, diverges) = self.fwd_else(e);
+            else_diverges = diverges;
             quote!(else #e)
         });
-        Flow::Value(s, quote!(if #cond #then #els))
+        let tokens = quote!(if #cond #then #els);
+        if then_diverges && else_diverges {
+            // Every branch suspends: nothing after this `if` runs in this arm.
+            let mut s = s;
+            s.push(tokens);
+            Flow::Diverges(s)
+        } else {
+            Flow::Value(s, tokens)
+        }
     }
 
-    fn fwd_else(&mut self, els: &Expr) -> TokenStream {
+    /// An `else` branch (a block or an `else if`) and whether it always suspends.
+    fn fwd_else(&mut self, els: &Expr) -> (TokenStream, bool) {
         match els {
-            Expr::Block(b) => self.fwd_block(&b.block, &[]).0,
-            other => self.fwd_expr_tokens(other),
+            Expr::Block(b) => self.fwd_block(&b.block, &[]),
+            other => match self.fwd_expr(other, Ctx::Value) {
+                Flow::Value(s, v) if s.is_empty() => (v, false),
+                Flow::Value(s, v) => (quote!({ #(#s)* #v }), false),
+                Flow::Diverges(s) => (quote!({ #(#s)* }), true),
+            },
         }
     }
 
@@ -1270,6 +1290,7 @@ impl<'a> Lowerer<'a> {
             d @ Flow::Diverges(_) => return d,
         };
         let mut arms = Vec::new();
+        let mut all_diverge = !m.arms.is_empty();
         for arm in &m.arms {
             if let Some(guard) = arm_guard(arm).filter(|g| self.an.contains_await(*g)) {
                 self.errors.push(syn::Error::new(
@@ -1280,13 +1301,24 @@ impl<'a> Lowerer<'a> {
             }
             let pat = self.pat_tokens(&arm.pat);
             let body = if self.an.contains_await(&*arm.body) {
-                self.fwd_block_expr(&arm.body, &[&arm.pat])
+                let (body, diverges) = self.fwd_block_expr(&arm.body, &[&arm.pat]);
+                all_diverge &= diverges;
+                body
             } else {
+                all_diverge = false;
                 self.verbatim(&arm.body)
             };
             arms.push(quote!(#pat => #body,));
         }
-        Flow::Value(s, quote!(match #scrutinee { #(#arms)* }))
+        let tokens = quote!(match #scrutinee { #(#arms)* });
+        if all_diverge {
+            // Every arm suspends: nothing after this `match` runs in this arm of the poll.
+            let mut s = s;
+            s.push(tokens);
+            Flow::Diverges(s)
+        } else {
+            Flow::Value(s, tokens)
+        }
     }
 
     fn next_labels(&mut self) -> (syn::Lifetime, syn::Lifetime) {
