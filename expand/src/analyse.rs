@@ -235,10 +235,9 @@ impl Walker<'_> {
         Some(b)
     }
 
-    fn declare(&mut self, node: NodeId, ident: &syn::Ident, mutable: bool, uninit: bool) {
+    fn declare(&mut self, node: NodeId, ident: &syn::Ident, uninit: bool) {
         let pos = self.tick();
         let b = self.an.bindings.len();
-        let _ = mutable;
         self.an.bindings.push(Binding {
             ident: ident.clone(),
             decl_pos: pos,
@@ -254,7 +253,7 @@ impl Walker<'_> {
     /// Declares the bindings of a pattern in the innermost scope.
     fn declare_pat(&mut self, pat: &Pat, uninit: bool) {
         for_each_binding(pat, &mut |pi| {
-            self.declare(node_id(pi), &pi.ident, pi.mutability.is_some(), uninit);
+            self.declare(node_id(pi), &pi.ident, uninit);
         });
         // Or-patterns bind the same names in every alternative: map the later ones too.
         let mut seen: HashMap<String, usize> = HashMap::new();

@@ -918,16 +918,16 @@ impl<'a> Lowerer<'a> {
             Expr::Group(g) => self.wrap_flow(&g.expr, k, ctx, |v| v),
             Expr::If(i) => self.lower_if(i, k),
             Expr::Match(m) => self.lower_match(m, k),
-            Expr::Loop(l) => self.lower_loop(expr, l.label.as_ref(), &l.body, k, LoopKind::Loop),
+            Expr::Loop(l) => self.lower_loop(l.label.as_ref(), &l.body, k, LoopKind::Loop),
             Expr::While(w) => {
-                self.lower_loop(expr, w.label.as_ref(), &w.body, k, LoopKind::While(&w.cond))
+                self.lower_loop(w.label.as_ref(), &w.body, k, LoopKind::While(&w.cond))
             }
             Expr::ForLoop(f) => self.lower_for(f, k),
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
                 self.lower_lazy(b, k)
             }
             Expr::Macro(m) => self.fwd_macro(&m.mac, k),
-            _ => self.lower_compound(expr, k, ctx),
+            _ => self.lower_compound(expr, k),
         }
     }
 
@@ -949,7 +949,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Expressions made of operands evaluated left to right.
-    fn lower_compound(&mut self, expr: &Expr, k: Option<usize>, ctx: Ctx) -> Flow {
+    fn lower_compound(&mut self, expr: &Expr, k: Option<usize>) -> Flow {
         let Some(children) = operands(expr) else {
             self.errors.push(syn::Error::new(
                 expr.span(),
@@ -959,7 +959,7 @@ impl<'a> Lowerer<'a> {
             return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         };
         match self.lower_operands(&children, k) {
-            Ok((stmts, parts)) => Flow::Value(stmts, self.rebuild(expr, &parts, ctx)),
+            Ok((stmts, parts)) => Flow::Value(stmts, self.rebuild(expr, &parts)),
             Err(stmts) => Flow::Diverges(stmts),
         }
     }
@@ -1112,7 +1112,7 @@ impl<'a> Lowerer<'a> {
                 parts.push(v);
             }
         }
-        let value = self.rebuild(expr, &parts, Ctx::Value);
+        let value = self.rebuild(expr, &parts);
         (stmts, value)
     }
 
@@ -1334,7 +1334,6 @@ impl<'a> Lowerer<'a> {
     /// blocks standing in for the loop (`break` and `continue` jump out of them), then the loop.
     fn lower_loop(
         &mut self,
-        expr: &Expr,
         label: Option<&syn::Label>,
         body: &Block,
         k: Option<usize>,
@@ -1358,7 +1357,6 @@ impl<'a> Lowerer<'a> {
                 self.arm_loop_depth -= 1;
                 self.frames.pop();
                 let (again, _) = self.fwd_loop(label, body, kind, cond_await);
-                let _ = expr;
                 Flow::Value(Vec::new(), quote!(#brk: { #cont: #rest #again }))
             }
             Some(k) => {
@@ -1856,7 +1854,7 @@ fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {
 
 impl Lowerer<'_> {
     /// The expression again with its operands replaced by `parts`.
-    fn rebuild(&mut self, expr: &Expr, parts: &[TokenStream], _ctx: Ctx) -> TokenStream {
+    fn rebuild(&mut self, expr: &Expr, parts: &[TokenStream]) -> TokenStream {
         let part = |i: usize| parts[i].clone();
         match expr {
             Expr::Call(_) => {
@@ -1908,19 +1906,17 @@ impl Lowerer<'_> {
             }
             Expr::Array(_) => quote!([#(#parts),*]),
             Expr::Struct(s) => {
-                let path = &s.path;
-                let qself = s.qself.as_ref().map(|q| q.ty.to_token_stream());
-                let fields = s.fields.iter().enumerate().map(|(i, f)| {
-                    let member = &f.member;
-                    let e = part(i);
-                    quote!(#member: #e)
-                });
-                let rest = s.rest.as_ref().map(|_| {
-                    let r = part(s.fields.len());
-                    quote!(.. #r)
-                });
-                let _ = qself;
-                quote!(#path { #(#fields,)* #rest })
+                // The literal itself with its values replaced (keeps `<T as Trait>::Assoc` paths).
+                let mut s = s.clone();
+                let count = s.fields.len();
+                for (i, field) in s.fields.iter_mut().enumerate() {
+                    field.expr = Expr::Verbatim(part(i));
+                    field.colon_token.get_or_insert_with(Default::default);
+                }
+                if let Some(rest) = &mut s.rest {
+                    **rest = Expr::Verbatim(part(count));
+                }
+                s.to_token_stream()
             }
             Expr::Repeat(r) => {
                 let (e, len) = (part(0), &r.len);

@@ -130,8 +130,7 @@ pub fn signature(item: &ItemFn) -> Signature {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => ty.to_token_stream(),
     };
-    let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let _ = impl_generics;
+    let (_, _, where_clause) = generics.split_for_impl();
     let params_decl = if generics.params.is_empty() {
         TokenStream::new()
     } else {
