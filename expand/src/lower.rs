@@ -1910,8 +1910,13 @@ impl Lowerer<'_> {
                 let mut s = s.clone();
                 let count = s.fields.len();
                 for (i, field) in s.fields.iter_mut().enumerate() {
-                    field.expr = Expr::Verbatim(part(i));
-                    field.colon_token.get_or_insert_with(Default::default);
+                    let value = part(i);
+                    let shorthand =
+                        matches!(&field.member, syn::Member::Named(m) if *m == value.to_string());
+                    if !shorthand {
+                        field.colon_token.get_or_insert_with(Default::default);
+                    }
+                    field.expr = Expr::Verbatim(value);
                 }
                 if let Some(rest) = &mut s.rest {
                     **rest = Expr::Verbatim(part(count));
