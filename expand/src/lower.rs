@@ -959,8 +959,35 @@ impl<'a> Lowerer<'a> {
             return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         };
         match self.lower_operands(&children, k) {
-            Ok((stmts, parts)) => Flow::Value(stmts, self.rebuild(expr, &parts)),
+            Ok((stmts, parts)) => {
+                let value = self.rebuild(expr, &parts);
+                self.consume_temps(&children);
+                Flow::Value(stmts, value)
+            }
             Err(stmts) => Flow::Diverges(stmts),
+        }
+    }
+
+    /// Once an expression has run, the temporaries holding its operands were moved into it:
+    /// they are no longer alive at a later `.await` of the same statement. (Temporaries that
+    /// were only borrowed live on to the end of the statement.)
+    fn consume_temps(&mut self, children: &[(&Expr, Ctx)]) {
+        let mut keys = Vec::new();
+        for &(child, ctx) in children {
+            let index = indexed_place(child, ctx).map(|(_, index)| index);
+            for node in std::iter::once(node_id(child)).chain(index.map(node_id)) {
+                if let Some(&n) = self.temps.get(&node) {
+                    keys.push(Key::Temp(n));
+                }
+            }
+        }
+        let materialized = &self.materialized;
+        for frame in &mut self.frames {
+            if let Frame::Scope { slots, .. } = frame {
+                slots.retain(|s| {
+                    !keys.contains(&s.key) || materialized.contains(&s.ident.to_string())
+                });
+            }
         }
     }
 
@@ -1533,6 +1560,7 @@ impl<'a> Lowerer<'a> {
         let children: Vec<(&Expr, Ctx)> = args.exprs.iter().map(|e| (e, ctx)).collect();
         match self.lower_operands(&children, k) {
             Ok((stmts, parts)) => {
+                self.consume_temps(&children);
                 // Format captures (`{x}`) of renamed locals are passed by name.
                 let renamed = an
                     .format_uses

@@ -748,77 +748,73 @@ fn arithmetic_operands_are_read_before_a_later_operand_changes_them() {
 
 // ----- cases the transform does not compile yet (see the `ignore` reasons) ------------------
 
+#[visible_async(compiler = chain_by_value_rustc)]
+async fn chain_by_value(log: Log) -> u32 {
+    Acc::new(&log, "acc")
+        .push(ev(&log, "a", 1).await)
+        .push(val(&log, "b", 2))
+        .push(ev(&log, "c", 3).await)
+        .total()
+}
+
+#[test]
+fn by_value_builder_chain_with_awaits_in_arguments() {
+    assert_equivalent(chain_by_value, chain_by_value_rustc);
+}
+
+#[visible_async(compiler = string_chain_rustc)]
+async fn string_chain(log: Log) -> String {
+    ev(&log, "s", String::from("ab"))
+        .await
+        .repeat(ev(&log, "n", 2).await)
+        .replace(
+            ev(&log, "from", "b").await,
+            &ev(&log, "to", String::from("X")).await,
+        )
+        .to_uppercase()
+}
+
+#[test]
+fn string_method_chain_with_awaits_in_receiver_and_arguments() {
+    assert_equivalent(string_chain, string_chain_rustc);
+}
+
+#[visible_async(compiler = moved_noisy_args_rustc)]
+async fn moved_noisy_args(log: Log) -> usize {
+    takes_two(Noisy::new(&log, "first"), noisy_later(&log, "second").await)
+        + takes_two(noisy_later(&log, "third").await, Noisy::new(&log, "fourth"))
+}
+
+#[test]
+fn noisy_arguments_moved_into_calls_around_awaits() {
+    assert_equivalent(moved_noisy_args, moved_noisy_args_rustc);
+}
+
+#[visible_async(compiler = loop_in_binary_rustc)]
+async fn loop_in_binary(log: Log) -> u32 {
+    let n = Noisy::new(&log, "held");
+    let mut k = 0u32;
+    let r = ev(&log, "left", 100).await
+        + loop {
+            k += 1;
+            if ev(&log, "cond", k).await > 2 {
+                break k * 10;
+            }
+        }
+        + loop {
+            break ev(&log, "right", 1).await;
+        };
+    r + n.name().len() as u32
+}
+
+#[test]
+fn loops_as_binary_operands() {
+    assert_equivalent(loop_in_binary, loop_in_binary_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
-
-    #[visible_async(compiler = chain_by_value_rustc)]
-    async fn chain_by_value(log: Log) -> u32 {
-        Acc::new(&log, "acc")
-            .push(ev(&log, "a", 1).await)
-            .push(val(&log, "b", 2))
-            .push(ev(&log, "c", 3).await)
-            .total()
-    }
-
-    #[test]
-    #[ignore = "transform bug: a hoisted operand temporary consumed before a later .await of the same statement (receiver of a by-value method) is still stored in the next SuspendN: E0382 use of moved value"]
-    fn by_value_builder_chain_with_awaits_in_arguments() {
-        assert_equivalent(chain_by_value, chain_by_value_rustc);
-    }
-
-    #[visible_async(compiler = string_chain_rustc)]
-    async fn string_chain(log: Log) -> String {
-        ev(&log, "s", String::from("ab"))
-            .await
-            .repeat(ev(&log, "n", 2).await)
-            .replace(
-                ev(&log, "from", "b").await,
-                &ev(&log, "to", String::from("X")).await,
-            )
-            .to_uppercase()
-    }
-
-    #[test]
-    #[ignore = "transform bug: an awaited receiver moved by `{ __tmp0 }.repeat(..)` is still stored in the next SuspendN of the same statement: E0382 use of moved value"]
-    fn string_method_chain_with_awaits_in_receiver_and_arguments() {
-        assert_equivalent(string_chain, string_chain_rustc);
-    }
-
-    #[visible_async(compiler = moved_noisy_args_rustc)]
-    async fn moved_noisy_args(log: Log) -> usize {
-        takes_two(Noisy::new(&log, "first"), noisy_later(&log, "second").await)
-            + takes_two(noisy_later(&log, "third").await, Noisy::new(&log, "fourth"))
-    }
-
-    #[test]
-    #[ignore = "transform bug: `f(Noisy::new(..), x.await) + g(y.await)`: the hoisted argument, moved into `f`, is still stored in the SuspendN of the second .await: E0382"]
-    fn noisy_arguments_moved_into_calls_around_awaits() {
-        assert_equivalent(moved_noisy_args, moved_noisy_args_rustc);
-    }
-
-    #[visible_async(compiler = loop_in_binary_rustc)]
-    async fn loop_in_binary(log: Log) -> u32 {
-        let n = Noisy::new(&log, "held");
-        let mut k = 0u32;
-        let r = ev(&log, "left", 100).await
-            + loop {
-                k += 1;
-                if ev(&log, "cond", k).await > 2 {
-                    break k * 10;
-                }
-            }
-            + loop {
-                break ev(&log, "right", 1).await;
-            };
-        r + n.name().len() as u32
-    }
-
-    #[test]
-    #[ignore = "transform bug: `a.await + loop { .. .await .. } + loop { break b.await }`: the loop re-entry code in the resume arm builds SuspendN without the hoisted operand `__tmp0` that the other path stores (E0063 missing field), and stores temporaries already consumed"]
-    fn loops_as_binary_operands() {
-        assert_equivalent(loop_in_binary, loop_in_binary_rustc);
-    }
 
     #[visible_async(compiler = labeled_block_value_rustc)]
     async fn labeled_block_value(log: Log, k: u32) -> u32 {
