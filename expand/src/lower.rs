@@ -1274,16 +1274,6 @@ impl<'a> Lowerer<'a> {
                 d @ Flow::Diverges(_) => d,
             };
         }
-        if let Some(k) = k {
-            if !let_pats(cond).is_empty() {
-                self.errors.push(syn::Error::new(
-                    cond.span(),
-                    "#[visible_async] cannot lower an `.await` inside a `let` chain yet; \
-                     await the value in a `let` statement before the `if`",
-                ));
-            }
-            return self.resume_expr(cond, k, Ctx::Value);
-        }
         if !let_pats(cond).is_empty() && self.an.contains_await(cond) {
             self.errors.push(syn::Error::new(
                 cond.span(),
@@ -1291,7 +1281,30 @@ impl<'a> Lowerer<'a> {
                  await the value in a `let` statement before the `if`",
             ));
         }
-        self.fwd_expr(cond, Ctx::Value)
+        // A plain condition is a scope of its own: its temporaries are dropped before the
+        // branch runs, so its statements go inside it.
+        self.frames.push(Frame::Scope {
+            slots: Vec::new(),
+            body: false,
+        });
+        let flow = match k {
+            Some(k) => self.resume_expr(cond, k, Ctx::Value),
+            None => self.fwd_expr(cond, Ctx::Value),
+        };
+        let ends = self.temporaries_end();
+        self.frames.pop();
+        match flow {
+            Flow::Value(s, v) if s.is_empty() && ends.is_empty() => Flow::Value(s, v),
+            Flow::Value(s, v) if ends.is_empty() => Flow::Value(Vec::new(), quote!({ #(#s)* #v })),
+            Flow::Value(s, v) => {
+                let value = hidden("__value");
+                Flow::Value(
+                    Vec::new(),
+                    quote!({ #(#s)* let #value = #v; #(#ends)* #value }),
+                )
+            }
+            d @ Flow::Diverges(_) => d,
+        }
     }
 
     fn lower_match(&mut self, m: &syn::ExprMatch, k: Option<usize>) -> Flow {
@@ -1406,7 +1419,11 @@ impl<'a> Lowerer<'a> {
                 self.arm_loop_depth -= 1;
                 self.frames.pop();
                 let (again, _) = self.fwd_loop(label, body, kind, cond_await);
-                Flow::Value(s, quote!(if #cond { #brk: { #cont: #once #again } }))
+                // The loop runs again after the condition's bindings and temporaries are gone.
+                Flow::Value(
+                    s,
+                    quote!(#brk: { if #cond { #cont: #once } else { break #brk; } #again }),
+                )
             }
             None => {
                 let (tokens, diverged) = self.fwd_loop(label, body, kind, cond_await);

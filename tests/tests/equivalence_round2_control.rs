@@ -148,7 +148,6 @@ async fn while_condition_temporary(log: Log) -> usize {
 }
 
 #[test]
-#[ignore = "transform bug: a temporary of a `while` condition made before an .await in the condition is dropped after the body (during the next condition), rustc drops it before the body"]
 fn while_condition_temporary_held_across_its_await() {
     assert_equivalent(while_condition_temporary, while_condition_temporary_rustc);
 }
@@ -186,7 +185,6 @@ async fn while_let_break(log: Log) -> usize {
 }
 
 #[test]
-#[ignore = "transform bug: in resume code, the next iteration's `while let` scrutinee is evaluated inside the scope of the previous iteration's pattern binding: `item` drops after the next `eval pop` instead of at the end of the body"]
 fn while_let_over_awaited_items_broken_early() {
     assert_equivalent(while_let_break, while_let_break_rustc);
 }
@@ -500,7 +498,6 @@ async fn if_condition_temp_then_await(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: a temporary of an `if` condition made before an .await in the condition is dropped at the end of the whole `if` (after the then block's .await), rustc drops it before the then block"]
 fn temporary_in_an_if_condition_before_an_await_in_the_condition() {
     assert_equivalent(
         if_condition_temp_then_await,
@@ -660,7 +657,6 @@ async fn while_let_simple(log: Log) {
 }
 
 #[test]
-#[ignore = "transform bug: in the arm resumed after a `while let` scrutinee's .await, the next iteration's scrutinee is evaluated inside the previous iteration's `if let` scope: `item` drops after the next `eval pop`, rustc drops it at the end of the body"]
 fn while_let_binding_drops_before_the_next_scrutinee() {
     assert_equivalent(while_let_simple, while_let_simple_rustc);
 }
@@ -994,6 +990,71 @@ fn eight_levels_of_mixed_nesting_without_comparisons() {
 
 // ----- cases the transform does not compile yet (see the `ignore` reasons) ------------------
 
+#[visible_async(compiler = deep_eight_levels_rustc)]
+async fn deep_eight_levels(log: Log) -> u32 {
+    let mut t = 0u32;
+    for i7 in 0..2u32 {
+        t += ev(&log, "l7", i7).await;
+        {
+            let _n6 = Noisy::new(&log, "block");
+            for i5 in 0..2u32 {
+                t += ev(&log, "l5", i5).await;
+                match ev(&log, "l4", t % 2).await {
+                    0 => {
+                        if ev(&log, "l3", t % 3 != 1).await {
+                            let mut c2 = 0u32;
+                            loop {
+                                c2 += 1;
+                                let mut w1 = 0u32;
+                                while w1 < 2 {
+                                    w1 += ev(&log, "l1", 1).await;
+                                    for i0 in 0..2u32 {
+                                        t += ev(&log, "l0", i0).await;
+                                        t += ev(&log, "leaf", 1).await;
+                                    }
+                                }
+                                if ev(&log, "l2", c2).await >= 2 {
+                                    break;
+                                }
+                            }
+                        } else {
+                            t += 100;
+                        }
+                    }
+                    _ => t += ev(&log, "odd", 1000).await,
+                }
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn eight_levels_of_mixed_nesting() {
+    assert_equivalent(deep_eight_levels, deep_eight_levels_rustc);
+}
+
+#[visible_async(compiler = cmp_cond_then_loop_rustc)]
+async fn cmp_cond_then_loop(log: Log) -> u32 {
+    let mut t = 0u32;
+    if ev(&log, "c", t % 3 != 1).await {
+        loop {
+            for i in 0..2u32 {
+                t += ev(&log, "a", i).await;
+            }
+            if ev(&log, "b", t).await > 3 {
+                break;
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn comparison_in_an_awaited_if_condition_then_nested_loops() {
+    assert_equivalent(cmp_cond_then_loop, cmp_cond_then_loop_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -1167,72 +1228,5 @@ mod pending {
                 |l| control_flow_output_rustc(l, k),
             );
         }
-    }
-
-    #[visible_async(compiler = deep_eight_levels_rustc)]
-    async fn deep_eight_levels(log: Log) -> u32 {
-        let mut t = 0u32;
-        for i7 in 0..2u32 {
-            t += ev(&log, "l7", i7).await;
-            {
-                let _n6 = Noisy::new(&log, "block");
-                for i5 in 0..2u32 {
-                    t += ev(&log, "l5", i5).await;
-                    match ev(&log, "l4", t % 2).await {
-                        0 => {
-                            if ev(&log, "l3", t % 3 != 1).await {
-                                let mut c2 = 0u32;
-                                loop {
-                                    c2 += 1;
-                                    let mut w1 = 0u32;
-                                    while w1 < 2 {
-                                        w1 += ev(&log, "l1", 1).await;
-                                        for i0 in 0..2u32 {
-                                            t += ev(&log, "l0", i0).await;
-                                            t += ev(&log, "leaf", 1).await;
-                                        }
-                                    }
-                                    if ev(&log, "l2", c2).await >= 2 {
-                                        break;
-                                    }
-                                }
-                            } else {
-                                t += 100;
-                            }
-                        }
-                        _ => t += ev(&log, "odd", 1000).await,
-                    }
-                }
-            }
-        }
-        t
-    }
-
-    #[test]
-    #[ignore = "transform bug: same as cmp_cond_then_loop: the comparison operand `t % 3` in an awaited `if` condition is materialized as `__tmp0` and kept through the then block; some SuspendN of the nested loops omit it: E0063 missing field `__tmp0`"]
-    fn eight_levels_of_mixed_nesting() {
-        assert_equivalent(deep_eight_levels, deep_eight_levels_rustc);
-    }
-
-    #[visible_async(compiler = cmp_cond_then_loop_rustc)]
-    async fn cmp_cond_then_loop(log: Log) -> u32 {
-        let mut t = 0u32;
-        if ev(&log, "c", t % 3 != 1).await {
-            loop {
-                for i in 0..2u32 {
-                    t += ev(&log, "a", i).await;
-                }
-                if ev(&log, "b", t).await > 3 {
-                    break;
-                }
-            }
-        }
-        t
-    }
-
-    #[test]
-    #[ignore = "transform bug: `if ev(t % 3 != 1).await { loop { for .. { x.await } if y.await > 3 { break } } }`: the comparison operand is materialized as `__tmp0`, kept through the whole then block (it should die with the condition) and stored by some SuspendN but not by the loop re-entry paths: E0063 missing field `__tmp0`"]
-    fn comparison_in_an_awaited_if_condition_then_nested_loops() {
-        assert_equivalent(cmp_cond_then_loop, cmp_cond_then_loop_rustc);
     }
 }
