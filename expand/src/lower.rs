@@ -74,6 +74,8 @@ enum Frame {
         label: Option<syn::Lifetime>,
         resumed: Option<(syn::Lifetime, syn::Lifetime)>,
     },
+    /// A labeled block of the user's.
+    Block { label: syn::Lifetime },
 }
 
 /// A field of a `SuspendN` variant.
@@ -105,6 +107,9 @@ pub struct Lowerer<'a> {
     pub renamed: HashMap<usize, syn::Ident>,
     /// Bindings found to need that, for the next lowering.
     pub discovered: std::collections::HashSet<usize>,
+    /// Frames (by position) that a `break` in the generated code leaves: a loop or labeled
+    /// block that suspends on every path but has such a `break` still produces a value.
+    broken: std::collections::HashSet<usize>,
     /// Temporaries made only to be borrowed before an `.await` (see `materialize`).
     materialized: std::collections::HashSet<String>,
     label_count: usize,
@@ -164,6 +169,7 @@ impl<'a> Lowerer<'a> {
             uses_poll_label: false,
             renamed: HashMap::new(),
             discovered: std::collections::HashSet::new(),
+            broken: std::collections::HashSet::new(),
             materialized: std::collections::HashSet::new(),
             label_count: 0,
             option_try,
@@ -890,10 +896,23 @@ impl<'a> Lowerer<'a> {
                 // there must name the poll loop.
                 let depth = usize::from(label.is_some());
                 self.arm_loop_depth += depth;
+                let at = label.as_ref().map(|l| {
+                    self.push_breakable(Frame::Block {
+                        label: l.name.clone(),
+                    })
+                });
                 let (block, diverged) = match k {
                     Some(k) => self.resume_block(&b.block, k, &[]),
                     None => self.fwd_block(&b.block, &[]),
                 };
+                if let Some(at) = at {
+                    let left = self.broken_at(at);
+                    self.frames.pop();
+                    if diverged && !left {
+                        self.arm_loop_depth -= depth;
+                        return Flow::Diverges(vec![quote!(#label #block)]);
+                    }
+                }
                 self.arm_loop_depth -= depth;
                 let tokens = quote!(#label #block);
                 if diverged && label.is_none() {
@@ -1388,16 +1407,23 @@ impl<'a> Lowerer<'a> {
         match k {
             Some(k) if self.an.contains(body, k) => {
                 let (brk, cont) = self.next_labels();
-                self.frames.push(Frame::Loop {
+                let at = self.push_breakable(Frame::Loop {
                     label: label_name.clone(),
                     resumed: Some((brk.clone(), cont.clone())),
                 });
                 self.arm_loop_depth += 1;
                 let (rest, _) = self.resume_block(body, k, &pats);
                 self.arm_loop_depth -= 1;
+                let left = self.broken_at(at);
                 self.frames.pop();
-                let (again, _) = self.fwd_loop(label, body, kind, cond_await);
-                Flow::Value(Vec::new(), quote!(#brk: { #cont: #rest #again }))
+                let (again, again_diverges) = self.fwd_loop(label, body, kind, cond_await);
+                let tokens = quote!(#brk: { #cont: #rest #again });
+                if again_diverges && !left {
+                    // No `break` out of it in this arm: it suspends on every path.
+                    Flow::Diverges(vec![tokens])
+                } else {
+                    Flow::Value(Vec::new(), tokens)
+                }
             }
             Some(k) => {
                 // In a `while` condition: if it holds, run the body once, then loop.
@@ -1444,16 +1470,16 @@ impl<'a> Lowerer<'a> {
         cond_await: bool,
     ) -> (TokenStream, bool) {
         let label_name = label.as_ref().map(|l| l.name.clone());
-        self.frames.push(Frame::Loop {
+        let at = self.push_breakable(Frame::Loop {
             label: label_name,
             resumed: None,
         });
         self.arm_loop_depth += 1;
         let out = match kind {
             LoopKind::Loop => {
-                // A body that always suspends never reaches a `break`: the loop diverges.
+                // A body that suspends on every path, with no `break` before, diverges.
                 let (body, diverged) = self.fwd_block(body, &[]);
-                (quote!(#label loop #body), diverged)
+                (quote!(#label loop #body), diverged && !self.broken_at(at))
             }
             LoopKind::While(cond) if cond_await => {
                 let pats = let_pats(cond);
@@ -1690,6 +1716,35 @@ impl<'a> Lowerer<'a> {
 
     /// Where `break`/`continue` with this label (or none) goes, if it leaves the code being
     /// generated for a loop that resume code replaced with labeled blocks.
+    /// Pushes a loop or labeled-block frame and returns its position, for [`Self::broken_at`].
+    fn push_breakable(&mut self, frame: Frame) -> usize {
+        let at = self.frames.len();
+        self.broken.remove(&at);
+        self.frames.push(frame);
+        at
+    }
+
+    fn broken_at(&self, at: usize) -> bool {
+        self.broken.contains(&at)
+    }
+
+    /// Records that generated code has a `break` (with this label, or none) out of the frame it
+    /// targets.
+    fn note_break(&mut self, label: Option<&syn::Lifetime>) {
+        for (at, frame) in self.frames.iter().enumerate().rev() {
+            let matches = match (frame, label) {
+                (Frame::Loop { .. }, None) => true,
+                (Frame::Loop { label: Some(l), .. }, Some(label)) => l.ident == label.ident,
+                (Frame::Block { label: l }, Some(label)) => l.ident == label.ident,
+                _ => false,
+            };
+            if matches {
+                self.broken.insert(at);
+                return;
+            }
+        }
+    }
+
     fn resumed_target(
         &self,
         label: Option<&syn::Lifetime>,
@@ -1996,6 +2051,7 @@ impl Lowerer<'_> {
             }
             Expr::Break(b) => {
                 let value = b.expr.as_ref().map(|_| part(0));
+                self.note_break(b.label.as_ref());
                 self.break_tokens(b.label.as_ref(), value.as_ref())
             }
             Expr::Assign(_) => {
@@ -2104,11 +2160,12 @@ impl VisitMut for Rewrite<'_, '_> {
                 if let Some(e) = &mut b.expr {
                     self.visit_expr_mut(e);
                 }
-                if !self.targets_inner(b.label.as_ref())
-                    && let Some((brk, _)) = self.lowerer.resumed_target(b.label.as_ref())
-                {
-                    let value = &b.expr;
-                    *expr = Expr::Verbatim(quote!(break #brk #value));
+                if !self.targets_inner(b.label.as_ref()) {
+                    self.lowerer.note_break(b.label.as_ref());
+                    if let Some((brk, _)) = self.lowerer.resumed_target(b.label.as_ref()) {
+                        let value = &b.expr;
+                        *expr = Expr::Verbatim(quote!(break #brk #value));
+                    }
                 }
             }
             Expr::Continue(c) => {

@@ -1055,6 +1055,57 @@ fn comparison_in_an_awaited_if_condition_then_nested_loops() {
     assert_equivalent(cmp_cond_then_loop, cmp_cond_then_loop_rustc);
 }
 
+#[visible_async(compiler = loop_value_break_in_match_rustc)]
+async fn loop_value_break_in_match(log: Log) -> u32 {
+    let mut n = 0;
+    let v = loop {
+        n += 1;
+        match ev(&log, "m", n).await {
+            1 => continue,
+            2 => tick(&log, "two").await,
+            x if x > 3 => break x * ev(&log, "mul", 10).await,
+            _ => {}
+        }
+    };
+    v + 1
+}
+
+#[test]
+fn loop_value_broken_from_a_match_arm_expression_with_an_await() {
+    assert_equivalent(loop_value_break_in_match, loop_value_break_in_match_rustc);
+}
+
+#[visible_async(compiler = break_in_await_base_rustc)]
+async fn break_in_await_base(log: Log) -> u32 {
+    let mut i = 0;
+    let v = loop {
+        i += 1;
+        let n = Noisy::new(&log, "n");
+        ev(&log, "x", if i > 2 { break i } else { i }).await;
+    };
+    v
+}
+
+#[test]
+fn break_with_a_value_inside_the_awaited_expression() {
+    assert_equivalent(break_in_await_base, break_in_await_base_rustc);
+}
+
+#[visible_async(compiler = loop_value_behind_await_rustc)]
+async fn loop_value_behind_await(log: Log) -> u32 {
+    let v = loop {
+        if ev(&log, "c", true).await {
+            break ev(&log, "v", 5).await;
+        }
+    };
+    v + 1
+}
+
+#[test]
+fn loop_whose_only_break_value_is_awaited() {
+    assert_equivalent(loop_value_behind_await, loop_value_behind_await_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -1073,27 +1124,6 @@ mod pending {
     #[ignore = "transform bug: `while a && ev(i % 3 != 2).await { ..await.. }`: the comparison operand materialized as `__tmp0` inside the lazy right side is stored in the body's SuspendN where it is out of scope: E0425 cannot find value `__tmp0`"]
     fn while_condition_plain_and_awaited() {
         assert_equivalent(while_lazy_and, while_lazy_and_rustc);
-    }
-
-    #[visible_async(compiler = loop_value_break_in_match_rustc)]
-    async fn loop_value_break_in_match(log: Log) -> u32 {
-        let mut n = 0;
-        let v = loop {
-            n += 1;
-            match ev(&log, "m", n).await {
-                1 => continue,
-                2 => tick(&log, "two").await,
-                x if x > 3 => break x * ev(&log, "mul", 10).await,
-                _ => {}
-            }
-        };
-        v + 1
-    }
-
-    #[test]
-    #[ignore = "transform bug: `let v = loop { match x.await { .. => break y * z.await, .. } }; v + 1`: a resumed loop stand-in block in which no path breaks is a value of type `!`: E0277 cannot add `i32` to `!`"]
-    fn loop_value_broken_from_a_match_arm_expression_with_an_await() {
-        assert_equivalent(loop_value_break_in_match, loop_value_break_in_match_rustc);
     }
 
     #[visible_async(compiler = while_complex_condition_rustc)]
@@ -1152,39 +1182,6 @@ mod pending {
             for_awaited_head_and_item_moved,
             for_awaited_head_and_item_moved_rustc,
         );
-    }
-
-    #[visible_async(compiler = break_in_await_base_rustc)]
-    async fn break_in_await_base(log: Log) -> u32 {
-        let mut i = 0;
-        let v = loop {
-            i += 1;
-            let n = Noisy::new(&log, "n");
-            ev(&log, "x", if i > 2 { break i } else { i }).await;
-        };
-        v
-    }
-
-    #[test]
-    #[ignore = "transform bug: `break i` inside the awaited expression (`ev(if i > 2 { break i } else { i }).await` in `let v = loop {..}`): the statement is lowered as always suspending, the `let v =` is dropped in the forward arm and the break targets the wrong loop in the resume arm: E0308 expected `()`, found integer"]
-    fn break_with_a_value_inside_the_awaited_expression() {
-        assert_equivalent(break_in_await_base, break_in_await_base_rustc);
-    }
-
-    #[visible_async(compiler = loop_value_behind_await_rustc)]
-    async fn loop_value_behind_await(log: Log) -> u32 {
-        let v = loop {
-            if ev(&log, "c", true).await {
-                break ev(&log, "v", 5).await;
-            }
-        };
-        v + 1
-    }
-
-    #[test]
-    #[ignore = "transform bug: `let v = loop { if c.await { break v.await; } }; v + 1`: in the resume arm of `c.await` the stand-in block `'__break0: {..}` has no reachable `break '__break0 value` (the only break value is behind another .await), so `v: !`: E0277 cannot add `i32` to `!`"]
-    fn loop_whose_only_break_value_is_awaited() {
-        assert_equivalent(loop_value_behind_await, loop_value_behind_await_rustc);
     }
 
     #[visible_async(compiler = nested_for_map_closure_rustc)]
