@@ -1734,8 +1734,9 @@ impl<'a> Lowerer<'a> {
         for (at, frame) in self.frames.iter().enumerate().rev() {
             let matches = match (frame, label) {
                 (Frame::Loop { .. }, None) => true,
-                (Frame::Loop { label: Some(l), .. }, Some(label)) => l.ident == label.ident,
-                (Frame::Block { label: l }, Some(label)) => l.ident == label.ident,
+                (Frame::Loop { label: Some(l), .. } | Frame::Block { label: l }, Some(label)) => {
+                    l.ident == label.ident
+                }
                 _ => false,
             };
             if matches {
