@@ -43,6 +43,9 @@ pub struct Binding {
     pub ident: syn::Ident,
     decl_pos: u32,
     declared_uninit: bool,
+    /// Bound to a reference or raw pointer (`let r = &x;`): no drop glue, so keeping it only
+    /// matters if it is used again.
+    borrow_only: bool,
     events: Vec<(u32, Event)>,
 }
 
@@ -107,6 +110,10 @@ impl Analysis {
         let binding = &self.bindings[b];
         let point = &self.awaits[k];
         let used_after = self.is_used_after(binding, point);
+        if binding.borrow_only {
+            // A reference has no drop: keeping a dead one would only keep a borrow alive.
+            return used_after;
+        }
         if binding.declared_uninit {
             // Declared without a value (`let x;`): it may not be initialized here, and if it
             // is read later it must be (rustc checks that on the original).
@@ -242,6 +249,7 @@ impl Walker<'_> {
             ident: ident.clone(),
             decl_pos: pos,
             declared_uninit: uninit,
+            borrow_only: false,
             events: Vec::new(),
         });
         self.an.binding_of.insert(node, b);
@@ -334,7 +342,17 @@ impl Walker<'_> {
                         any |= self.expr(diverge, Ctx::Move);
                     }
                 }
+                let first = self.an.bindings.len();
                 self.declare_pat(&local.pat, local.init.is_none());
+                let is_borrow = local.init.as_ref().is_some_and(|init| {
+                    init.diverge.is_none()
+                        && matches!(&*init.expr, Expr::Reference(_) | Expr::RawAddr(_))
+                });
+                if is_borrow && matches!(&local.pat, Pat::Ident(pi) if pi.subpat.is_none()) {
+                    for binding in &mut self.an.bindings[first..] {
+                        binding.borrow_only = true;
+                    }
+                }
                 any
             }
             Stmt::Item(_) => false,
