@@ -6,6 +6,7 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    clippy::drop_non_drop,
     clippy::while_let_on_iterator,
     clippy::await_holding_lock,
     unused_imports,
