@@ -647,11 +647,11 @@ impl Walker<'_> {
             }
             for name in &args.format_names {
                 if let Some(b) = self.record(name, Event::Use) {
-                    self.an
-                        .format_uses
-                        .entry(node_id(mac))
-                        .or_default()
-                        .push((name.clone(), b));
+                    let uses = self.an.format_uses.entry(node_id(mac)).or_default();
+                    // `{x} {x:?}` captures `x` once.
+                    if !uses.iter().any(|(n, _)| n == name) {
+                        uses.push((name.clone(), b));
+                    }
                 }
             }
             if any {

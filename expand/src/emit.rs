@@ -73,13 +73,14 @@ impl TypeParams {
     }
 
     fn fresh(&mut self, base: &str) -> syn::Ident {
-        let count = self.used.entry(base.to_string()).or_insert(0);
-        let name = if *count == 0 {
-            base.to_string()
-        } else {
-            format!("{base}{count}")
-        };
-        *count += 1;
+        // `TA1` may be both the second `TA` and the first `a1`: count up until the name is free.
+        let mut name = base.to_string();
+        let mut count = 0;
+        while self.order.iter().any(|i| *i == name) {
+            count += 1;
+            name = format!("{base}{count}");
+        }
+        self.used.insert(name.clone(), 1);
         let ident = syn::Ident::new(&name, Span::call_site());
         self.order.push(ident.clone());
         ident

@@ -164,7 +164,8 @@ impl<'a> Lowerer<'a> {
             temps: HashMap::new(),
             iters: HashMap::new(),
             field_names: HashMap::new(),
-            used_names: HashMap::new(),
+            // The awaited future's field.
+            used_names: HashMap::from([("__awaitee".to_string(), 1)]),
             arm_loop_depth: 0,
             uses_poll_label: false,
             renamed: HashMap::new(),
@@ -1540,9 +1541,14 @@ impl<'a> Lowerer<'a> {
             self.push_slot(key, iter.clone(), true);
             out.extend(self.rebinds(k.unwrap_or_default()));
         } else {
+            // `for x in (S { .. })` needs its parentheses; a call argument does not.
+            let head_expr = match &*f.expr {
+                Expr::Paren(p) => &*p.expr,
+                other => other,
+            };
             let head = match k {
-                Some(k) => self.resume_expr(&f.expr, k, Ctx::Value),
-                None => self.fwd_expr(&f.expr, Ctx::Value),
+                Some(k) => self.resume_expr(head_expr, k, Ctx::Value),
+                None => self.fwd_expr(head_expr, Ctx::Value),
             };
             match head {
                 Flow::Value(s, h) => {
@@ -1936,7 +1942,7 @@ fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {
             .fields
             .iter()
             .map(|f| (&f.expr, v))
-            .chain(s.rest.iter().map(|r| (&**r, v)))
+            .chain(s.rest.iter().map(|r| (&**r, p)))
             .collect(),
         Expr::Repeat(r) => vec![(&*r.expr, v)],
         Expr::Range(r) => r

@@ -210,3 +210,27 @@ impl<T, E, F: From<E>> FromResidual<Result<core::convert::Infallible, E>> for Re
         }
     }
 }
+
+impl<B, C> Try for core::ops::ControlFlow<B, C> {
+    type Output = C;
+    type Residual = core::ops::ControlFlow<B, core::convert::Infallible>;
+    fn branch(self) -> core::ops::ControlFlow<Self::Residual, C> {
+        match self {
+            core::ops::ControlFlow::Continue(c) => core::ops::ControlFlow::Continue(c),
+            core::ops::ControlFlow::Break(b) => {
+                core::ops::ControlFlow::Break(core::ops::ControlFlow::Break(b))
+            }
+        }
+    }
+}
+
+impl<B, C> FromResidual<core::ops::ControlFlow<B, core::convert::Infallible>>
+    for core::ops::ControlFlow<B, C>
+{
+    fn from_residual(r: core::ops::ControlFlow<B, core::convert::Infallible>) -> Self {
+        match r {
+            core::ops::ControlFlow::Break(b) => core::ops::ControlFlow::Break(b),
+            core::ops::ControlFlow::Continue(never) => match never {},
+        }
+    }
+}

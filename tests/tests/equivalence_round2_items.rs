@@ -752,61 +752,73 @@ fn reference_local_not_used_after_the_await() {
     assert_equivalent(dead_reference_local, dead_reference_local_rustc);
 }
 
+#[visible_async(compiler = future_param_shadowed_rustc)]
+async fn future_param_shadowed(log: Log, fut: impl Future<Output = Noisy>, n: u32) -> usize {
+    let n = n + ev(&log, "n", 1).await;
+    let fut = fut.await;
+    let n = format!("{n}-{}", fut.name());
+    tick(&log, "t").await;
+    n.len()
+}
+
+#[test]
+fn parameters_shadowed_by_their_awaited_values() {
+    assert_equivalent(
+        |l| future_param_shadowed(l.clone(), noisy_later(&l, "from param"), 5),
+        |l| future_param_shadowed_rustc(l.clone(), noisy_later(&l, "from param"), 5),
+    );
+}
+
+#[visible_async(compiler = shadow_every_shape_rustc)]
+async fn shadow_every_shape(log: Log, x: u32) -> String {
+    let x = x + ev(&log, "a", 1).await;
+    let s = format!("{x}");
+    let x = format!("{x}{x:?}{x:>4}");
+    tick(&log, "t").await;
+    let x = match ev(&log, "m", Some(x.len())).await {
+        Some(x) if x > 3 => {
+            tick(&log, "arm").await;
+            x * 2
+        }
+        Some(x) => x,
+        None => 0,
+    };
+    let mut out = format!("{s}|{x}");
+    for x in 0..2 {
+        let x = x * 10;
+        tick(&log, "loop").await;
+        out += &format!(",{x}");
+    }
+    let c = move |x: usize| format!("{x}+{s}");
+    tick(&log, "end").await;
+    out + &c(x)
+}
+
+#[test]
+fn shadowing_in_params_matches_loops_closures_and_format_captures() {
+    assert_equivalent(
+        |l| shadow_every_shape(l, 5),
+        |l| shadow_every_shape_rustc(l, 5),
+    );
+}
+
+#[visible_async(compiler = camel_clash_rustc)]
+async fn camel_clash(log: Log) -> usize {
+    let a = Noisy::new(&log, "a");
+    let a_ = Noisy::new(&log, "a_");
+    let a1 = Noisy::new(&log, "a1");
+    tick(&log, "t").await;
+    a.name().len() + a_.name().len() + a1.name().len()
+}
+
+#[test]
+fn locals_whose_camel_case_type_parameter_names_collide() {
+    assert_equivalent(camel_clash, camel_clash_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
-
-    #[visible_async(compiler = future_param_shadowed_rustc)]
-    async fn future_param_shadowed(log: Log, fut: impl Future<Output = Noisy>, n: u32) -> usize {
-        let n = n + ev(&log, "n", 1).await;
-        let fut = fut.await;
-        let n = format!("{n}-{}", fut.name());
-        tick(&log, "t").await;
-        n.len()
-    }
-
-    #[test]
-    #[ignore = "transform bug: a name bound three times (parameter `n`, `let n = n + x.await`, `let n = format!(..)`) gets two enum type parameters both named `TN1` (fields `n_1` and `n`): E0403, then E0308 cascades"]
-    fn parameters_shadowed_by_their_awaited_values() {
-        assert_equivalent(
-            |l| future_param_shadowed(l.clone(), noisy_later(&l, "from param"), 5),
-            |l| future_param_shadowed_rustc(l.clone(), noisy_later(&l, "from param"), 5),
-        );
-    }
-
-    #[visible_async(compiler = shadow_every_shape_rustc)]
-    async fn shadow_every_shape(log: Log, x: u32) -> String {
-        let x = x + ev(&log, "a", 1).await;
-        let s = format!("{x}");
-        let x = format!("{x}{x:?}{x:>4}");
-        tick(&log, "t").await;
-        let x = match ev(&log, "m", Some(x.len())).await {
-            Some(x) if x > 3 => {
-                tick(&log, "arm").await;
-                x * 2
-            }
-            Some(x) => x,
-            None => 0,
-        };
-        let mut out = format!("{s}|{x}");
-        for x in 0..2 {
-            let x = x * 10;
-            tick(&log, "loop").await;
-            out += &format!(",{x}");
-        }
-        let c = move |x: usize| format!("{x}+{s}");
-        tick(&log, "end").await;
-        out + &c(x)
-    }
-
-    #[test]
-    #[ignore = "transform bug: a renamed (shadowed, kept) binding captured several times in one format string (`format!(\"{x}{x:?}{x:>4}\")`) gets `x = x_shadowed0` appended once per capture: error duplicate argument named `x` (plus the TX1 generic-name clash)"]
-    fn shadowing_in_params_matches_loops_closures_and_format_captures() {
-        assert_equivalent(
-            |l| shadow_every_shape(l, 5),
-            |l| shadow_every_shape_rustc(l, 5),
-        );
-    }
 
     #[visible_async(compiler = same_item_name_in_two_blocks_rustc)]
     async fn same_item_name_in_two_blocks(log: Log) -> u32 {
@@ -947,20 +959,5 @@ mod pending {
     #[ignore = "transform bug: `async fn f() -> !` compiles with rustc, but the visible signature spells `impl Future<Output = !>`: E0658 the `!` type is experimental"]
     fn never_type_output() {
         assert_equivalent(never_returns, never_returns_rustc);
-    }
-
-    #[visible_async(compiler = camel_clash_rustc)]
-    async fn camel_clash(log: Log) -> usize {
-        let a = Noisy::new(&log, "a");
-        let a_ = Noisy::new(&log, "a_");
-        let a1 = Noisy::new(&log, "a1");
-        tick(&log, "t").await;
-        a.name().len() + a_.name().len() + a1.name().len()
-    }
-
-    #[test]
-    #[ignore = "transform bug: `a` and `a_` both map to type parameter `TA`; `TypeParams::fresh` renames the second to `TA1`, which is also the name of `a1`'s parameter: E0403 the name `TA1` is already used"]
-    fn locals_whose_camel_case_type_parameter_names_collide() {
-        assert_equivalent(camel_clash, camel_clash_rustc);
     }
 }
