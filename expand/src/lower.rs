@@ -1100,7 +1100,15 @@ impl<'a> Lowerer<'a> {
         match child {
             Expr::Lit(_) => false,
             Expr::Reference(r) => place_root(&r.expr).is_none(),
-            _ => place_root(child).is_none() || ctx == Ctx::Value,
+            _ => match place_root(child) {
+                None => true,
+                // A place read in place (a compared value, a receiver) is read again later,
+                // unless a later operand assigns to it: then its value now is what counts
+                // (rustc copies it; a borrowed non-`Copy` place could not be assigned).
+                Some(root) => {
+                    ctx == Ctx::Value || children[i + 1..].iter().any(|(c, _)| assigns_to(c, &root))
+                }
+            },
         }
     }
 
@@ -1888,6 +1896,31 @@ fn let_pats(cond: &Expr) -> Vec<&Pat> {
         Expr::Paren(p) => let_pats(&p.expr),
         _ => Vec::new(),
     }
+}
+
+/// Whether an expression assigns to (or mutably borrows) the local `root`.
+fn assigns_to(expr: &Expr, root: &str) -> bool {
+    struct Find<'r> {
+        root: &'r str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            let target = match expr {
+                Expr::Assign(a) => Some(&*a.left),
+                Expr::Binary(b) if is_compound_assign(&b.op) => Some(&*b.left),
+                Expr::Reference(r) if r.mutability.is_some() => Some(&*r.expr),
+                _ => None,
+            };
+            if target.and_then(place_root).is_some_and(|r| r == self.root) {
+                self.found = true;
+            }
+            syn::visit::visit_expr(self, expr);
+        }
+    }
+    let mut find = Find { root, found: false };
+    find.visit_expr(expr);
+    find.found
 }
 
 /// `base[index]` used in place (a receiver, an `&` operand) with `base` a place: the index is a

@@ -149,7 +149,6 @@ async fn struct_update_noisy_base(log: Log) -> usize {
 }
 
 #[test]
-#[ignore = "transform bug: the awaited struct-update base (`S { b: x.await, ..base.await }`) is bound to `__output` and partially moved: its unused field is dropped at the next suspension instead of at the end of the statement"]
 fn struct_update_from_an_awaited_base_drops_the_replaced_field_at_statement_end() {
     assert_equivalent(struct_update_noisy_base, struct_update_noisy_base_rustc);
 }
@@ -699,7 +698,6 @@ async fn compared_place_mutated_later(log: Log) -> bool {
 }
 
 #[test]
-#[ignore = "transform bug (wrong output): the left place of a primitive comparison (`a == { a = 5; x.await }`) is not kept but read again after the .await: visible Ok(true), compiler Ok(false)"]
 fn left_operand_of_a_primitive_comparison_is_read_before_the_right_side_runs() {
     assert_equivalent(
         compared_place_mutated_later,
@@ -717,7 +715,6 @@ async fn by_value_receiver_mutated_later(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug (wrong output): a Copy receiver of a by-value method (`b.min({ b = 7; y.await })`) is read again after the .await instead of before the argument: visible Ok(5), compiler Ok(1)"]
 fn copy_receiver_of_a_by_value_method_is_read_before_the_arguments_run() {
     assert_equivalent(
         by_value_receiver_mutated_later,
