@@ -410,9 +410,20 @@ impl Walker<'_> {
                 }
             }
             Expr::Call(c) => {
-                let mut any = self.expr(&c.func, Ctx::Place);
+                // The callee runs after its arguments: calling a local closure may consume it
+                // (`FnOnce`); if it is not used again, it is not kept (a `Fn` closure kept
+                // would also keep its borrows).
+                let local_callee =
+                    matches!(&*c.func, Expr::Path(p) if p.path.get_ident().is_some());
+                let mut any = false;
+                if !local_callee {
+                    any |= self.expr(&c.func, Ctx::Place);
+                }
                 for arg in &c.args {
                     any |= self.expr(arg, Ctx::Move);
+                }
+                if local_callee {
+                    any |= self.expr(&c.func, Ctx::Move);
                 }
                 any
             }

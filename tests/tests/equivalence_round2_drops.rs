@@ -537,6 +537,66 @@ fn panic_after_an_await_drops_locals_then_parameters() {
 
 // ----- cases the transform does not compile yet (see the `ignore` reasons) ------------------
 
+#[visible_async(compiler = closures_after_awaits_rustc)]
+async fn closures_after_awaits(log: Log) -> usize {
+    let a = noisy_later(&log, "a").await;
+    let f = move |x: usize| x + a.name().len();
+    let b = noisy_later(&log, "b").await;
+    let g = move || drop(b);
+    tick(&log, "t").await;
+    let r = f(ev(&log, "x", 1).await);
+    g();
+    log.push("called g");
+    tick(&log, "t2").await;
+    r + f(0)
+}
+
+#[test]
+fn move_closures_made_after_awaits_own_their_captures() {
+    assert_equivalent(closures_after_awaits, closures_after_awaits_rustc);
+}
+
+#[visible_async(compiler = fnonce_non_move_closure_rustc)]
+async fn fnonce_non_move_closure(log: Log) -> usize {
+    let n = Noisy::new(&log, "n");
+    let consume = || {
+        let len = n.name().len();
+        drop(n);
+        len
+    };
+    tick(&log, "t").await;
+    let len = consume();
+    log.push("consumed");
+    tick(&log, "t2").await;
+    len
+}
+
+#[test]
+fn non_move_closure_capturing_by_value_because_it_consumes() {
+    assert_equivalent(fnonce_non_move_closure, fnonce_non_move_closure_rustc);
+}
+
+#[visible_async(compiler = fnonce_param_called_before_await_rustc)]
+async fn fnonce_param_called_before_await(log: Log, f: impl FnOnce() -> usize) -> usize {
+    let r = f();
+    tick(&log, "t").await;
+    r
+}
+
+#[test]
+fn fnonce_parameter_called_before_an_await() {
+    assert_equivalent(
+        |l| {
+            let n = Noisy::new(&l, "captured");
+            fnonce_param_called_before_await(l, move || n.name().len())
+        },
+        |l| {
+            let n = Noisy::new(&l, "captured");
+            fnonce_param_called_before_await_rustc(l, move || n.name().len())
+        },
+    );
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -595,69 +655,6 @@ mod pending {
         assert_equivalent(
             async_block_awaited_in_loop,
             async_block_awaited_in_loop_rustc,
-        );
-    }
-
-    #[visible_async(compiler = closures_after_awaits_rustc)]
-    async fn closures_after_awaits(log: Log) -> usize {
-        let a = noisy_later(&log, "a").await;
-        let f = move |x: usize| x + a.name().len();
-        let b = noisy_later(&log, "b").await;
-        let g = move || drop(b);
-        tick(&log, "t").await;
-        let r = f(ev(&log, "x", 1).await);
-        g();
-        log.push("called g");
-        tick(&log, "t2").await;
-        r + f(0)
-    }
-
-    #[test]
-    #[ignore = "transform bug: calling a FnOnce closure local (`g()` with `g = move || drop(b)`) moves it, but the analysis treats the callee as a place: `g` is stored in the next SuspendN after the call, E0382"]
-    fn move_closures_made_after_awaits_own_their_captures() {
-        assert_equivalent(closures_after_awaits, closures_after_awaits_rustc);
-    }
-
-    #[visible_async(compiler = fnonce_non_move_closure_rustc)]
-    async fn fnonce_non_move_closure(log: Log) -> usize {
-        let n = Noisy::new(&log, "n");
-        let consume = || {
-            let len = n.name().len();
-            drop(n);
-            len
-        };
-        tick(&log, "t").await;
-        let len = consume();
-        log.push("consumed");
-        tick(&log, "t2").await;
-        len
-    }
-
-    #[test]
-    #[ignore = "transform bug: calling a non-move FnOnce closure (`consume()` that drops its capture) moves it; `consume` is stored across the next .await after the call: E0382"]
-    fn non_move_closure_capturing_by_value_because_it_consumes() {
-        assert_equivalent(fnonce_non_move_closure, fnonce_non_move_closure_rustc);
-    }
-
-    #[visible_async(compiler = fnonce_param_called_before_await_rustc)]
-    async fn fnonce_param_called_before_await(log: Log, f: impl FnOnce() -> usize) -> usize {
-        let r = f();
-        tick(&log, "t").await;
-        r
-    }
-
-    #[test]
-    #[ignore = "transform bug: an `impl FnOnce` parameter called before an .await (`let r = f(); x.await; r`) is stored in the SuspendN after the call moved it: E0382 use of moved value `f` (calls count as borrows of the callee)"]
-    fn fnonce_parameter_called_before_an_await() {
-        assert_equivalent(
-            |l| {
-                let n = Noisy::new(&l, "captured");
-                fnonce_param_called_before_await(l, move || n.name().len())
-            },
-            |l| {
-                let n = Noisy::new(&l, "captured");
-                fnonce_param_called_before_await_rustc(l, move || n.name().len())
-            },
         );
     }
 }
