@@ -63,6 +63,8 @@ pub struct AwaitPoint {
     /// `.await`s meet again, when the code after it must exist only once (see
     /// [`needs_join`]). The state machine passes through it without returning `Pending`.
     pub join: bool,
+    /// A join point at the head of a loop: each iteration starts there.
+    pub loop_head: bool,
 }
 
 #[derive(Default)]
@@ -72,6 +74,8 @@ pub struct Analysis {
     pub await_index: HashMap<NodeId, usize>,
     /// Statement (node) after which a join point is, to the point.
     pub join_after: HashMap<NodeId, usize>,
+    /// Loop expression (node) to the join point at its head.
+    pub loop_head: HashMap<NodeId, usize>,
     pub bindings: Vec<Binding>,
     /// `PatIdent` (or parameter) node to binding.
     pub binding_of: HashMap<NodeId, usize>,
@@ -300,6 +304,7 @@ impl Walker<'_> {
                         loops: self.loops.clone(),
                         path: self.stack.iter().copied().chain([node_id(stmt)]).collect(),
                         join: true,
+                        loop_head: false,
                     });
                     self.an.join_after.insert(node_id(stmt), index);
                 }
@@ -402,6 +407,7 @@ impl Walker<'_> {
                         loops: self.loops.clone(),
                         path: self.stack.iter().copied().chain([node_id(expr)]).collect(),
                         join: false,
+                        loop_head: false,
                     });
                     self.an.await_index.insert(node_id(a), index);
                     true
@@ -561,8 +567,8 @@ impl Walker<'_> {
                 }
                 any
             }
-            Expr::Loop(l) => self.in_loop(|w| w.block(&l.body)),
-            Expr::While(wh) => self.in_loop(|w| {
+            Expr::Loop(l) => self.in_loop(&l.body, |w| w.block(&l.body)),
+            Expr::While(wh) => self.in_loop(&wh.body, |w| {
                 w.scopes.push(Vec::new());
                 let cond = w.cond(&wh.cond);
                 let body = w.block(&wh.body);
@@ -571,7 +577,7 @@ impl Walker<'_> {
             }),
             Expr::ForLoop(f) => {
                 let head = self.expr(&f.expr, Ctx::Move);
-                let body = self.in_loop(|w| {
+                let body = self.in_loop(&f.body, |w| {
                     w.scopes.push(Vec::new());
                     w.declare_pat(&f.pat, false);
                     let body = w.block(&f.body);
@@ -620,13 +626,29 @@ impl Walker<'_> {
         self.expr(cond, Ctx::Move)
     }
 
-    fn in_loop(&mut self, f: impl FnOnce(&mut Self) -> bool) -> bool {
+    fn in_loop(&mut self, body: &Block, f: impl FnOnce(&mut Self) -> bool) -> bool {
         let start = self.tick();
         let index = self.loops.len();
         self.loops.push((start, u32::MAX));
         let any = f(self);
         let end = self.tick();
         self.loops.truncate(index);
+        if any && self.closure_depth == 0 && needs_join(&body.stmts) {
+            // The body makes closures or `async` blocks: it must exist once, so every
+            // iteration starts from a join point at the head of the loop.
+            let node = self.stack.last().copied().unwrap_or_default();
+            let point = self.an.awaits.len();
+            self.an.awaits.push(AwaitPoint {
+                pos: start,
+                span: body.brace_token.span.join(),
+                text: "loop".to_string(),
+                loops: self.loops.clone(),
+                path: self.stack.iter().copied().collect(),
+                join: true,
+                loop_head: true,
+            });
+            self.an.loop_head.insert(node, point);
+        }
         // Patch the end of this loop into every await recorded inside it.
         for point in &mut self.an.awaits {
             for range in &mut point.loops {

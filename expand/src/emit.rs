@@ -193,7 +193,12 @@ pub fn emit(
             .map(|f| format!("`{}`", f.name))
             .collect();
         let location = location(point.span);
-        let mut doc = if point.join {
+        let mut doc = if point.loop_head {
+            format!(
+                " The head of the loop at {location}: every iteration starts here, so that the \
+                 loop's body, which makes closures or `async` blocks, exists once."
+            )
+        } else if point.join {
             format!(
                 " Passed through after `{}` ({location}), where the paths out of its `.await`s meet, \
                  so that the code after it, which makes closures or `async` blocks, exists once.",
@@ -272,6 +277,26 @@ pub fn emit(
         let variant_name = variant.to_string();
         state_names.push(quote!(Self::#variant { .. } => #variant_name,));
     }
+
+    // Arms in the order the states are first entered from `Unresumed`: rustc type-checks the
+    // closure top to bottom, so the arm that fills a state must come before the arm that reads
+    // it (in straight code this is source order).
+    let mut order: Vec<usize> = Vec::new();
+    let mut frontier: Vec<Option<usize>> = vec![None];
+    while let Some(from) = frontier.first().copied() {
+        frontier.remove(0);
+        for &(edge_from, to) in &lowerer.entered_from {
+            if edge_from == from && !order.contains(&to) {
+                order.push(to);
+                frontier.push(Some(to));
+            }
+        }
+    }
+    let unreached: Vec<usize> = (0..an.awaits.len())
+        .filter(|k| !order.contains(k))
+        .collect();
+    order.extend(unreached);
+    let suspend_arms: Vec<TokenStream> = order.iter().map(|&k| suspend_arms[k].clone()).collect();
 
     let generics = &types.order;
     let generics_decl = if generics.is_empty() {

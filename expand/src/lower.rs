@@ -103,6 +103,9 @@ pub struct Lowerer<'a> {
     /// Real loops entered since the start of the arm being generated.
     arm_loop_depth: usize,
     pub uses_poll_label: bool,
+    /// The arm being generated (`None`: `Unresumed`) and, for each state it moves to, an edge.
+    current_arm: Option<usize>,
+    pub entered_from: Vec<(Option<usize>, usize)>,
     /// Bindings given hidden names because a newer binding shadows them while both are kept.
     pub renamed: HashMap<usize, syn::Ident>,
     /// Bindings found to need that, for the next lowering.
@@ -168,6 +171,8 @@ impl<'a> Lowerer<'a> {
             used_names: HashMap::from([("__awaitee".to_string(), 1)]),
             arm_loop_depth: 0,
             uses_poll_label: false,
+            current_arm: None,
+            entered_from: Vec::new(),
             renamed: HashMap::new(),
             discovered: std::collections::HashSet::new(),
             broken: std::collections::HashSet::new(),
@@ -189,6 +194,7 @@ impl<'a> Lowerer<'a> {
         body: &Block,
     ) -> TokenStream {
         self.arm_loop_depth = 0;
+        self.current_arm = None;
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
             body: true,
@@ -217,6 +223,7 @@ impl<'a> Lowerer<'a> {
         body: &Block,
     ) -> TokenStream {
         self.arm_loop_depth = 0;
+        self.current_arm = Some(k);
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
             body: true,
@@ -372,6 +379,7 @@ impl<'a> Lowerer<'a> {
     /// Stores the awaited future (none for a join point) and the live values in the state of
     /// point `k`, then goes round the poll loop to poll it (or continue from the join).
     fn suspend(&mut self, k: usize, awaited: Option<&TokenStream>) -> TokenStream {
+        self.entered_from.push((self.current_arm, k));
         let fields = self.fields_at(k);
         self.check_shadowing(k, &fields);
         let name = &self.enum_name;
@@ -938,11 +946,17 @@ impl<'a> Lowerer<'a> {
             Expr::Group(g) => self.wrap_flow(&g.expr, k, ctx, |v| v),
             Expr::If(i) => self.lower_if(i, k),
             Expr::Match(m) => self.lower_match(m, k),
-            Expr::Loop(l) => self.lower_loop(l.label.as_ref(), &l.body, k, LoopKind::Loop),
-            Expr::While(w) => {
-                self.lower_loop(w.label.as_ref(), &w.body, k, LoopKind::While(&w.cond))
+            Expr::Loop(l) => {
+                self.lower_loop(node_id(expr), l.label.as_ref(), &l.body, k, LoopKind::Loop)
             }
-            Expr::ForLoop(f) => self.lower_for(f, k),
+            Expr::While(w) => self.lower_loop(
+                node_id(expr),
+                w.label.as_ref(),
+                &w.body,
+                k,
+                LoopKind::While(&w.cond),
+            ),
+            Expr::ForLoop(f) => self.lower_for(node_id(expr), f, k),
             Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
                 self.lower_lazy(b, k)
             }
@@ -1402,6 +1416,7 @@ impl<'a> Lowerer<'a> {
     /// blocks standing in for the loop (`break` and `continue` jump out of them), then the loop.
     fn lower_loop(
         &mut self,
+        node: NodeId,
         label: Option<&syn::Label>,
         body: &Block,
         k: Option<usize>,
@@ -1413,6 +1428,16 @@ impl<'a> Lowerer<'a> {
             LoopKind::Loop => Vec::new(),
         };
         let cond_await = matches!(kind, LoopKind::While(c) if self.an.contains_await(c));
+        let head = self.an.loop_head.get(&node).copied();
+        if head.is_some() && head == k {
+            // The join point at the head: the loop itself, written once.
+            let (tokens, diverged) = self.fwd_loop(label, body, kind, cond_await);
+            return if diverged {
+                Flow::Diverges(vec![tokens])
+            } else {
+                Flow::Value(Vec::new(), tokens)
+            };
+        }
         match k {
             Some(k) if self.an.contains(body, k) => {
                 let (brk, cont) = self.next_labels();
@@ -1425,7 +1450,7 @@ impl<'a> Lowerer<'a> {
                 self.arm_loop_depth -= 1;
                 let left = self.broken_at(at);
                 self.frames.pop();
-                let (again, again_diverges) = self.fwd_loop(label, body, kind, cond_await);
+                let (again, again_diverges) = self.loop_again(head, label, body, kind, cond_await);
                 let tokens = quote!(#brk: { #cont: #rest #again });
                 if again_diverges && !left {
                     // No `break` out of it in this arm: it suspends on every path.
@@ -1453,7 +1478,7 @@ impl<'a> Lowerer<'a> {
                 let (once, _) = self.fwd_block(body, &pats);
                 self.arm_loop_depth -= 1;
                 self.frames.pop();
-                let (again, _) = self.fwd_loop(label, body, kind, cond_await);
+                let (again, _) = self.loop_again(head, label, body, kind, cond_await);
                 // The loop runs again after the condition's bindings and temporaries are gone.
                 Flow::Value(
                     s,
@@ -1461,13 +1486,37 @@ impl<'a> Lowerer<'a> {
                 )
             }
             None => {
-                let (tokens, diverged) = self.fwd_loop(label, body, kind, cond_await);
+                let (tokens, diverged) = match head {
+                    Some(j) => (self.suspend(j, None), true),
+                    None => self.fwd_loop(label, body, kind, cond_await),
+                };
                 if diverged {
                     Flow::Diverges(vec![tokens])
                 } else {
                     Flow::Value(Vec::new(), tokens)
                 }
             }
+        }
+    }
+
+    /// After the rest of an iteration: the loop again, or a jump to the join point at its head
+    /// (which is inside labeled blocks, so it names the poll loop).
+    fn loop_again(
+        &mut self,
+        head: Option<usize>,
+        label: Option<&syn::Label>,
+        body: &Block,
+        kind: LoopKind<'_>,
+        cond_await: bool,
+    ) -> (TokenStream, bool) {
+        match head {
+            Some(j) => {
+                self.arm_loop_depth += 1;
+                let jump = self.suspend(j, None);
+                self.arm_loop_depth -= 1;
+                (jump, true)
+            }
+            None => self.fwd_loop(label, body, kind, cond_await),
         }
     }
 
@@ -1520,7 +1569,8 @@ impl<'a> Lowerer<'a> {
 
     /// `for` loops with an `.await` in the body become a `while let` over a named iterator, so
     /// that the iterator can be kept across the `.await`.
-    fn lower_for(&mut self, f: &syn::ExprForLoop, k: Option<usize>) -> Flow {
+    fn lower_for(&mut self, node: NodeId, f: &syn::ExprForLoop, k: Option<usize>) -> Flow {
+        let head_join = self.an.loop_head.get(&node).copied();
         let head_has = k.is_some_and(|k| self.an.contains(&*f.expr, k));
         if !self.an.contains_await(&f.body) {
             // Only the head awaits: a plain `for` over its value.
@@ -1540,12 +1590,13 @@ impl<'a> Lowerer<'a> {
         let iter = hidden(&format!("__iter{n}"));
         let key = Key::Iter(n);
         let in_body = k.is_some_and(|k| self.an.contains(&f.body, k));
+        let at_head = head_join.is_some() && head_join == k;
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
             body: false,
         });
         let mut out = Vec::new();
-        if in_body {
+        if in_body || at_head {
             self.push_slot(key, iter.clone(), true);
             out.extend(self.rebinds(k.unwrap_or_default()));
         } else {
@@ -1581,8 +1632,21 @@ impl<'a> Lowerer<'a> {
             let (rest, _) = self.resume_block(&f.body, k, &[&f.pat]);
             self.arm_loop_depth -= 1;
             self.frames.pop();
-            let again = self.fwd_for_loop(f, &iter);
+            let again = match head_join {
+                Some(j) => {
+                    self.arm_loop_depth += 1;
+                    let jump = self.suspend(j, None);
+                    self.arm_loop_depth -= 1;
+                    jump
+                }
+                None => self.fwd_for_loop(f, &iter),
+            };
             out.push(quote!(#brk: { #cont: #rest #again }));
+        } else if let (Some(j), false) = (head_join, at_head) {
+            // The loop is written once, at the join point at its head.
+            out.push(self.suspend(j, None));
+            self.frames.pop();
+            return Flow::Diverges(out);
         } else {
             out.push(self.fwd_for_loop(f, &iter));
         }
