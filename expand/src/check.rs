@@ -105,6 +105,15 @@ pub fn check(item: &ItemFn) -> Checked {
             "#[visible_async] does not support methods yet; make it a free function taking the value as an argument",
         ));
     }
+    if let syn::ReturnType::Type(_, ty) = &item.sig.output
+        && matches!(&**ty, syn::Type::Never(_))
+    {
+        errors.push(syn::Error::new(
+            ty.span(),
+            "#[visible_async] cannot return `!`: `Future<Output = !>` needs the unstable never type; \
+             return `core::convert::Infallible` (or the type a caller expects) instead",
+        ));
+    }
     if let Some(variadic) = &item.sig.variadic {
         errors.push(syn::Error::new(
             variadic.span(),

@@ -140,9 +140,21 @@ pub fn signature(item: &ItemFn) -> Signature {
     let (vis, constness, unsafety, abi, ident) =
         (&item.vis, &sig.constness, &sig.safety, &sig.abi, &sig.ident);
     let future = quote!(::core::future::Future<Output = #output>);
+    // Without lifetimes, the default capture rules of both editions capture every type
+    // parameter in scope, including an enclosing `impl`'s, which `use<..>` could not name.
+    // With lifetimes, edition 2021 would not capture them: `use<..>` lists everything.
+    let has_lifetimes = generics
+        .params
+        .iter()
+        .any(|p| matches!(p, GenericParam::Lifetime(_)));
+    let captures = if has_lifetimes {
+        quote!(+ use<#(#captures),*>)
+    } else {
+        TokenStream::new()
+    };
     let header = quote! {
         #vis #constness #unsafety #abi fn #ident #params_decl (#inputs)
-            -> impl #future + use<#(#captures),*>
+            -> impl #future #captures
             #where_clause
     };
     let unit_output = match &sig.output {
