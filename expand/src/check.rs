@@ -51,6 +51,21 @@ impl Checker<'_> {
         }
         match macros::parse(mac) {
             Some(args) => {
+                let in_exprs: usize = args
+                    .exprs
+                    .iter()
+                    .map(|e| macros::count_awaits(&quote::ToTokens::to_token_stream(e)))
+                    .sum();
+                if macros::count_awaits(&mac.tokens) > in_exprs {
+                    // E.g. in the guard of `matches!(x, p if f().await)`.
+                    self.errors.push(syn::Error::new(
+                        mac.path.span(),
+                        format!(
+                            "#[visible_async] cannot lower an `.await` in the pattern or guard of `{name}!`; \
+                             await into a `let` before the macro"
+                        ),
+                    ));
+                }
                 for e in &args.exprs {
                     self.visit_expr(e);
                 }

@@ -69,20 +69,26 @@ pub fn is_awaiting(mac: &syn::Macro) -> bool {
 /// Whether raw tokens contain `.await` (outside closures and async blocks we cannot tell, so
 /// any occurrence counts).
 pub fn tokens_await(tokens: &TokenStream) -> bool {
+    count_awaits(tokens) > 0
+}
+
+/// How many `.await`s raw tokens contain.
+pub fn count_awaits(tokens: &TokenStream) -> usize {
+    let mut count = 0;
     let mut prev_dot = false;
     for tt in tokens.clone() {
         match tt {
-            TokenTree::Ident(i) if prev_dot && i == "await" => return true,
-            TokenTree::Group(g) if tokens_await(&g.stream()) => return true,
+            TokenTree::Ident(i) if prev_dot && i == "await" => count += 1,
+            TokenTree::Group(g) => count += count_awaits(&g.stream()),
             TokenTree::Punct(p) => {
                 prev_dot = p.as_char() == '.';
                 continue;
             }
-            _ => {}
+            TokenTree::Ident(_) | TokenTree::Literal(_) => {}
         }
         prev_dot = false;
     }
-    false
+    count
 }
 
 /// Parses the arguments of a known macro; `None` for any other macro or unparsable input.
