@@ -443,7 +443,8 @@ fn line_column(span: Span) -> (u32, u32) {
 fn location(span: Span) -> String {
     let (line, column) = line_column(span);
     let file = span.file();
-    if file.is_empty() {
+    // Outside the compiler (the demo) spans come from a string, not a file.
+    if file.is_empty() || file.starts_with('<') {
         format!("line {line}:{column}")
     } else {
         format!("{file}:{line}:{column}")
