@@ -1,0 +1,498 @@
+//! Operands: expressions evaluated left to right, with the values computed before a later
+//! operand's `.await` kept in hidden temporaries (and the temporaries rustc would keep to the
+//! end of the statement made explicit), and the expression rebuilt around them.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::Expr;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+
+use super::{Ctx, Flow, Frame, Key, Lowerer, hidden, is_comparison, is_compound_assign};
+use crate::analyse::node_id;
+
+impl Lowerer<'_> {
+    /// Expressions made of operands evaluated left to right.
+    pub(super) fn lower_compound(&mut self, expr: &Expr, k: Option<usize>) -> Flow {
+        let Some(children) = operands(expr) else {
+            self.errors.push(syn::Error::new(
+                expr.span(),
+                "#[visible_async] cannot lower an `.await` inside this kind of expression yet; \
+                 bind the awaited value with `let` in a statement before it",
+            ));
+            return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
+        };
+        match self.lower_operands(&children, k) {
+            Ok((stmts, parts)) => {
+                let value = self.rebuild(expr, &parts);
+                self.consume_temps(&children);
+                Flow::Value(stmts, value)
+            }
+            Err(stmts) => Flow::Diverges(stmts),
+        }
+    }
+
+    /// Once an expression has run, the temporaries holding its operands were moved into it:
+    /// they are no longer alive at a later `.await` of the same statement. (Temporaries that
+    /// were only borrowed live on to the end of the statement.)
+    pub(super) fn consume_temps(&mut self, children: &[(&Expr, Ctx)]) {
+        let mut keys = Vec::new();
+        for &(child, ctx) in children {
+            let index = indexed_place(child, ctx).map(|(_, index)| index);
+            for node in std::iter::once(node_id(child)).chain(index.map(node_id)) {
+                if let Some(&n) = self.temps.get(&node) {
+                    keys.push(Key::Temp(n));
+                }
+            }
+        }
+        let materialized = &self.materialized;
+        for frame in &mut self.frames {
+            if let Frame::Scope { slots, .. } = frame {
+                slots.retain(|s| {
+                    !keys.contains(&s.key) || materialized.contains(&s.ident.to_string())
+                });
+            }
+        }
+    }
+
+    /// Lowers operands in evaluation order. Operands evaluated before a later one that may
+    /// suspend are kept in temporaries (unless they are places that the later operands do not
+    /// touch, which are simply evaluated again). In resume mode the operand holding `k` is the
+    /// hole and the ones before it are already evaluated.
+    pub(super) fn lower_operands(
+        &mut self,
+        children: &[(&Expr, Ctx)],
+        k: Option<usize>,
+    ) -> Result<(Vec<TokenStream>, Vec<TokenStream>), Vec<TokenStream>> {
+        let last_await = children
+            .iter()
+            .rposition(|(c, _)| self.an.contains_await(*c));
+        let hole = k.and_then(|k| children.iter().position(|(c, _)| self.an.contains(*c, k)));
+        let start = hole.unwrap_or(0);
+        let mut stmts = Vec::new();
+        let mut parts = Vec::new();
+        for i in 0..start {
+            let (child, ctx) = children[i];
+            if let Some((base, index)) = indexed_place(child, ctx) {
+                // `v[i()]` used in place: the index was evaluated and kept, the place is not.
+                let temp = self.temp(index);
+                let base = self.verbatim(base);
+                parts.push(quote!(#base[#temp]));
+            } else if Self::hoisted(children, i) {
+                if !self.an.contains_await(child) {
+                    // Only to register its temporaries as alive, as the forward code made them.
+                    self.materialize(child);
+                }
+                let temp = self.temp(child);
+                parts.push(render(&temp, ctx));
+            } else {
+                parts.push(self.verbatim(child));
+            }
+        }
+        for i in start..children.len() {
+            let (child, ctx) = children[i];
+            let before_await = last_await.is_some_and(|l| i < l);
+            if let (true, Some((base, index))) = (before_await, indexed_place(child, ctx))
+                && !self.an.contains_await(child)
+            {
+                let value = self.verbatim(index);
+                let temp = self.temp(index);
+                let base = self.verbatim(base);
+                let span = index.span();
+                stmts.push(quote_spanned!(span=> let #temp = #value;));
+                parts.push(quote!(#base[#temp]));
+                continue;
+            }
+            let flow = match (hole, k) {
+                (Some(h), Some(k)) if h == i => self.resume_expr(child, k, ctx),
+                _ if before_await
+                    && !self.an.contains_await(child)
+                    && Self::hoisted(children, i) =>
+                {
+                    let (s, v) = self.materialize(child);
+                    Flow::Value(s, v)
+                }
+                _ => self.fwd_expr(child, ctx),
+            };
+            match flow {
+                Flow::Diverges(s) => {
+                    stmts.extend(s);
+                    return Err(stmts);
+                }
+                Flow::Value(s, v) => {
+                    stmts.extend(s);
+                    if before_await && Self::hoisted(children, i) {
+                        let temp = self.temp(child);
+                        let span = child.span();
+                        stmts.push(quote_spanned!(span=> let #temp = #v;));
+                        parts.push(render(&temp, ctx));
+                    } else {
+                        parts.push(v);
+                    }
+                }
+            }
+        }
+        Ok((stmts, parts))
+    }
+
+    /// Whether operand `i` must be kept in a temporary when a later operand may suspend.
+    /// Values are evaluated (moved or copied) where they stand, as rustc does; borrows of
+    /// places (`&x`, `x.f` as a receiver) and literals are simply evaluated again afterwards,
+    /// which reads the same place.
+    pub(super) fn hoisted(children: &[(&Expr, Ctx)], i: usize) -> bool {
+        let (child, ctx) = children[i];
+        match child {
+            Expr::Lit(_) => false,
+            Expr::Reference(r) => place_root(&r.expr).is_none(),
+            _ => match place_root(child) {
+                None => true,
+                // A place read in place (a compared value, a receiver) is read again later,
+                // unless a later operand assigns to it: then its value now is what counts
+                // (rustc copies it; a borrowed non-`Copy` place could not be assigned).
+                Some(root) => {
+                    ctx == Ctx::Value || children[i + 1..].iter().any(|(c, _)| assigns_to(c, &root))
+                }
+            },
+        }
+    }
+
+    /// An operand evaluated before an `.await`, with the temporaries rustc would keep to the
+    /// end of the statement (a value used in place: a receiver, an `&` operand, a compared
+    /// value) bound to hidden locals, so that they are kept across the `.await` and dropped at
+    /// the end of the statement, as rustc does.
+    pub(super) fn materialize(&mut self, expr: &Expr) -> (Vec<TokenStream>, TokenStream) {
+        let Some(children) = operands(expr) else {
+            return (Vec::new(), self.verbatim(expr));
+        };
+        if matches!(expr, Expr::Return(_) | Expr::Break(_) | Expr::Assign(_)) {
+            return (Vec::new(), self.verbatim(expr));
+        }
+        let mut stmts = Vec::new();
+        let mut parts = Vec::new();
+        for (i, &(child, ctx)) in children.iter().enumerate() {
+            let (s, v) = self.materialize(child);
+            stmts.extend(s);
+            let in_place = match expr {
+                Expr::MethodCall(m) => {
+                    i == 0 && !crate::analyse::consumes_receiver(&m.method.to_string())
+                }
+                Expr::Reference(_)
+                | Expr::Unary(syn::ExprUnary {
+                    op: syn::UnOp::Deref(_),
+                    ..
+                }) => true,
+                Expr::Binary(b) => is_comparison(&b.op),
+                _ => false,
+            };
+            // A method call's result is often a reference into its receiver (`x.name()`):
+            // keeping it would keep a borrow; only the owned value at the root of a chain
+            // (`Noisy::new(..)` in `Noisy::new(..).name().len()`) is made a temporary.
+            let is_value = place_root(child).is_none()
+                && !matches!(
+                    child,
+                    Expr::Paren(_)
+                        | Expr::Group(_)
+                        | Expr::MethodCall(_)
+                        | Expr::Lit(_)
+                        | Expr::Index(_)
+                        | Expr::Field(_)
+                        | Expr::Unary(syn::ExprUnary {
+                            op: syn::UnOp::Deref(_),
+                            ..
+                        })
+                );
+            if ctx == Ctx::Place && in_place && is_value {
+                let temp = self.temp(child);
+                self.materialized.insert(temp.to_string());
+                let span = child.span();
+                stmts.push(quote_spanned!(span=> let #temp = #v;));
+                parts.push(temp.to_token_stream());
+            } else {
+                parts.push(v);
+            }
+        }
+        let value = self.rebuild(expr, &parts);
+        (stmts, value)
+    }
+
+    /// Drops, at the end of a resumed statement, the temporaries that were made before its
+    /// `.await` and only borrowed there, latest first, as rustc drops a statement's temporaries.
+    pub(super) fn temporaries_end(&self) -> Vec<TokenStream> {
+        let Some(Frame::Scope { slots, .. }) = self.frames.last() else {
+            return Vec::new();
+        };
+        slots
+            .iter()
+            .rev()
+            .filter(|s| self.materialized.contains(&s.ident.to_string()))
+            .map(|s| {
+                let ident = &s.ident;
+                quote!(::core::mem::drop(#ident);)
+            })
+            .collect()
+    }
+
+    /// The hidden temporary for an operand, registered as alive in the innermost scope.
+    pub(super) fn temp(&mut self, child: &Expr) -> syn::Ident {
+        let next = self.temps.len();
+        let n = *self.temps.entry(node_id(child)).or_insert(next);
+        let ident = hidden(&format!("__tmp{n}"));
+        let key = Key::Temp(n);
+        let present = self
+            .frames
+            .iter()
+            .any(|f| matches!(f, Frame::Scope { slots, .. } if slots.iter().any(|s| s.key == key)));
+        if !present {
+            self.push_slot(key, ident.clone(), false);
+        }
+        ident
+    }
+}
+
+/// The awaited output, in a temporary of its own where the context borrows it.
+pub(super) fn output(ctx: Ctx) -> TokenStream {
+    let ident = hidden("__output");
+    render(&ident, ctx)
+}
+
+pub(super) fn render(ident: &syn::Ident, ctx: Ctx) -> TokenStream {
+    match ctx {
+        Ctx::Value => ident.to_token_stream(),
+        Ctx::Place => quote!({ #ident }),
+    }
+}
+
+/// Whether an expression assigns to (or mutably borrows) the local `root`.
+pub(super) fn assigns_to(expr: &Expr, root: &str) -> bool {
+    struct Find<'r> {
+        root: &'r str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            let target = match expr {
+                Expr::Assign(a) => Some(&*a.left),
+                Expr::Binary(b) if is_compound_assign(&b.op) => Some(&*b.left),
+                Expr::Reference(r) if r.mutability.is_some() => Some(&*r.expr),
+                _ => None,
+            };
+            if target.and_then(place_root).is_some_and(|r| r == self.root) {
+                self.found = true;
+            }
+            syn::visit::visit_expr(self, expr);
+        }
+    }
+    let mut find = Find { root, found: false };
+    find.visit_expr(expr);
+    find.found
+}
+
+/// `base[index]` used in place (a receiver, an `&` operand) with `base` a place: the index is a
+/// value to evaluate where it stands, the indexing itself is done again later on the same place.
+pub(super) fn indexed_place(expr: &Expr, ctx: Ctx) -> Option<(&Expr, &Expr)> {
+    match expr {
+        Expr::Index(i) if ctx == Ctx::Place && place_root(&i.expr).is_some() => {
+            Some((&*i.expr, &*i.index))
+        }
+        _ => None,
+    }
+}
+
+/// The local a place expression starts from: `x` for `x`, `x.a.b`, `&x.a`, `*x`.
+pub(super) fn place_root(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+            p.path.get_ident().map(ToString::to_string)
+        }
+        Expr::Field(f) => place_root(&f.base),
+        Expr::Reference(r) => place_root(&r.expr),
+        Expr::Paren(p) => place_root(&p.expr),
+        Expr::Lit(_) => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// The operands of an expression, in evaluation order, with how each is used.
+pub(super) fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {
+    let v = Ctx::Value;
+    let p = Ctx::Place;
+    Some(match expr {
+        Expr::Call(c) => std::iter::once((&*c.func, p))
+            .chain(c.args.iter().map(|a| (a, v)))
+            .collect(),
+        Expr::MethodCall(m) => std::iter::once((&*m.receiver, p))
+            .chain(m.args.iter().map(|a| (a, v)))
+            .collect(),
+        Expr::Binary(b) if is_comparison(&b.op) => vec![(&*b.left, p), (&*b.right, p)],
+        // The place is evaluated after the value, as rustc does for primitive operands.
+        Expr::Binary(b) if is_compound_assign(&b.op) => vec![(&*b.right, v), (&*b.left, p)],
+        Expr::Binary(b) => vec![(&*b.left, v), (&*b.right, v)],
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => vec![(&*u.expr, p)],
+        Expr::Unary(u) => vec![(&*u.expr, v)],
+        Expr::Reference(r) => vec![(&*r.expr, p)],
+        Expr::Field(f) => vec![(&*f.base, p)],
+        Expr::Index(i) => vec![(&*i.expr, p), (&*i.index, v)],
+        Expr::Cast(c) => vec![(&*c.expr, v)],
+        Expr::Tuple(t) => t.elems.iter().map(|e| (e, v)).collect(),
+        Expr::Array(a) => a.elems.iter().map(|e| (e, v)).collect(),
+        Expr::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| (&f.expr, v))
+            .chain(s.rest.iter().map(|r| (&**r, p)))
+            .collect(),
+        Expr::Repeat(r) => vec![(&*r.expr, v)],
+        Expr::Range(r) => r
+            .start
+            .iter()
+            .chain(r.end.iter())
+            .map(|e| (&**e, v))
+            .collect(),
+        Expr::Try(t) => vec![(&*t.expr, v)],
+        Expr::Return(r) => r.expr.iter().map(|e| (&**e, v)).collect(),
+        Expr::Break(b) => b.expr.iter().map(|e| (&**e, v)).collect(),
+        Expr::Assign(a) => vec![(&*a.right, v), (&*a.left, p)],
+        _ => return None,
+    })
+}
+
+impl Lowerer<'_> {
+    /// The expression again with its operands replaced by `parts`.
+    pub(super) fn rebuild(&mut self, expr: &Expr, parts: &[TokenStream]) -> TokenStream {
+        let part = |i: usize| parts[i].clone();
+        match expr {
+            Expr::Call(_) => {
+                let func = part(0);
+                let args = &parts[1..];
+                quote!(#func(#(#args),*))
+            }
+            Expr::MethodCall(m) => {
+                let recv = part(0);
+                let (method, turbofish) = (&m.method, &m.turbofish);
+                let args = &parts[1..];
+                quote!(#recv.#method #turbofish(#(#args),*))
+            }
+            Expr::Binary(b) if is_compound_assign(&b.op) => {
+                let (r, op, l) = (part(0), &b.op, part(1));
+                quote!(#l #op #r)
+            }
+            Expr::Binary(b) => {
+                let (l, op, r) = (part(0), &b.op, part(1));
+                quote!(#l #op #r)
+            }
+            Expr::Unary(u) => {
+                let (op, e) = (&u.op, part(0));
+                quote!(#op #e)
+            }
+            Expr::Reference(r) => {
+                let (and, mutability, e) = (&r.and_token, &r.mutability, part(0));
+                quote!(#and #mutability #e)
+            }
+            Expr::Field(f) => {
+                let (base, member) = (part(0), &f.member);
+                quote!(#base.#member)
+            }
+            Expr::Index(_) => {
+                let (base, index) = (part(0), part(1));
+                quote!(#base[#index])
+            }
+            Expr::Cast(c) => {
+                let (e, ty) = (part(0), &c.ty);
+                quote!(#e as #ty)
+            }
+            Expr::Tuple(_) => {
+                if parts.len() == 1 {
+                    let e = part(0);
+                    quote!((#e,))
+                } else {
+                    quote!((#(#parts),*))
+                }
+            }
+            Expr::Array(_) => quote!([#(#parts),*]),
+            Expr::Struct(s) => {
+                // The literal itself with its values replaced (keeps `<T as Trait>::Assoc` paths).
+                let mut s = s.clone();
+                let count = s.fields.len();
+                for (i, field) in s.fields.iter_mut().enumerate() {
+                    let value = part(i);
+                    let shorthand =
+                        matches!(&field.member, syn::Member::Named(m) if *m == value.to_string());
+                    if !shorthand {
+                        field.colon_token.get_or_insert_with(Default::default);
+                    }
+                    field.expr = Expr::Verbatim(value);
+                }
+                if let Some(rest) = &mut s.rest {
+                    **rest = Expr::Verbatim(part(count));
+                }
+                s.to_token_stream()
+            }
+            Expr::Repeat(r) => {
+                let (e, len) = (part(0), &r.len);
+                quote!([#e; #len])
+            }
+            Expr::Range(r) => {
+                let mut i = 0;
+                let start = r.start.as_ref().map(|_| {
+                    i += 1;
+                    part(i - 1)
+                });
+                let end = r.end.as_ref().map(|_| part(i));
+                let limits = &r.limits;
+                quote!(#start #limits #end)
+            }
+            Expr::Try(t) => {
+                let e = part(0);
+                self.try_tokens(&e, t.question_token.span)
+            }
+            Expr::Return(r) => {
+                let value = if r.expr.is_some() {
+                    part(0)
+                } else {
+                    quote!(())
+                };
+                quote_spanned!(r.return_token.span=> return ::core::task::Poll::Ready(#value))
+            }
+            Expr::Break(b) => {
+                let value = b.expr.as_ref().map(|_| part(0));
+                self.note_break(b.label.as_ref());
+                self.break_tokens(b.label.as_ref(), value.as_ref())
+            }
+            Expr::Assign(_) => {
+                let (right, left) = (part(0), part(1));
+                quote!(#left = #right)
+            }
+            _ => unreachable!("operands() and rebuild() cover the same expressions"),
+        }
+    }
+
+    pub(super) fn try_tokens(&self, operand: &TokenStream, span: Span) -> TokenStream {
+        if self.option_try {
+            // `Poll<T>` accepts `?` only on a `Result` (into `Poll<Result<..>>`): for any other
+            // return type the operator is spelled out with stable stand-ins for `Try`.
+            quote_spanned! {span=>
+                match ::visible_async::__private::Try::branch(#operand) {
+                    ::core::ops::ControlFlow::Continue(value) => value,
+                    ::core::ops::ControlFlow::Break(residual) => {
+                        return ::core::task::Poll::Ready(::visible_async::__private::FromResidual::from_residual(residual));
+                    }
+                }
+            }
+        } else {
+            // `Poll<Result<T, E>>` accepts `?` on a `Result` as rustc does for the `async fn`.
+            quote_spanned!(span=> #operand?)
+        }
+    }
+
+    pub(super) fn break_tokens(
+        &self,
+        label: Option<&syn::Lifetime>,
+        value: Option<&TokenStream>,
+    ) -> TokenStream {
+        if let Some((brk, _)) = self.resumed_target(label) {
+            quote!(break #brk #value)
+        } else {
+            quote!(break #label #value)
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! User code copied into the expansion: `return`, `?`, `break` and `continue` rewritten for
+//! their new place, and bindings renamed where a shadowed value must stay reachable.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr, Pat, Stmt};
+
+use super::{Frame, Key, Lowerer};
+use crate::analyse::node_id;
+use crate::macros;
+
+impl Lowerer<'_> {
+    pub(super) fn verbatim(&mut self, original: &Expr) -> TokenStream {
+        let mut expr = original.clone();
+        self.apply_renames(|v| v.visit_expr(original), |v| v.visit_expr_mut(&mut expr));
+        let mut rewrite = Rewrite {
+            lowerer: self,
+            inner_loops: Vec::new(),
+        };
+        rewrite.visit_expr_mut(&mut expr);
+        expr.to_token_stream()
+    }
+
+    pub(super) fn verbatim_block(&mut self, original: &Block) -> TokenStream {
+        let mut block = original.clone();
+        self.apply_renames(
+            |v| v.visit_block(original),
+            |v| v.visit_block_mut(&mut block),
+        );
+        let mut rewrite = Rewrite {
+            lowerer: self,
+            inner_loops: Vec::new(),
+        };
+        rewrite.visit_block_mut(&mut block);
+        block.to_token_stream()
+    }
+
+    pub(super) fn verbatim_stmt(&mut self, original: &Stmt) -> TokenStream {
+        let mut stmt = original.clone();
+        self.apply_renames(|v| v.visit_stmt(original), |v| v.visit_stmt_mut(&mut stmt));
+        let mut rewrite = Rewrite {
+            lowerer: self,
+            inner_loops: Vec::new(),
+        };
+        rewrite.visit_stmt_mut(&mut stmt);
+        stmt.to_token_stream()
+    }
+
+    /// The identifier a binding has in the generated code: its own, or a hidden one if it is
+    /// shadowed while alive across an `.await`.
+    pub(super) fn binding_ident(&self, key: Key, ident: &syn::Ident) -> syn::Ident {
+        match key {
+            Key::Binding(b) => self
+                .renamed
+                .get(&b)
+                .cloned()
+                .unwrap_or_else(|| ident.clone()),
+            _ => ident.clone(),
+        }
+    }
+
+    /// A pattern as the generated code writes it (renamed bindings).
+    pub(super) fn pat_tokens(&self, original: &Pat) -> TokenStream {
+        let mut pat = original.clone();
+        self.apply_renames(|v| v.visit_pat(original), |v| v.visit_pat_mut(&mut pat));
+        pat.to_token_stream()
+    }
+
+    /// Renames, in a copy of user code, the bindings and uses of renamed locals: `collect`
+    /// walks the original (whose nodes the analysis knows), `apply` the copy in the same order.
+    fn apply_renames(
+        &self,
+        collect: impl FnOnce(&mut CollectRenames<'_, '_>),
+        apply: impl FnOnce(&mut ApplyRenames),
+    ) {
+        if self.renamed.is_empty() {
+            return;
+        }
+        let mut collector = CollectRenames {
+            lowerer: self,
+            paths: Vec::new(),
+            pats: Vec::new(),
+            captures: Vec::new(),
+        };
+        collect(&mut collector);
+        let mut applier = ApplyRenames {
+            paths: collector.paths.into_iter(),
+            pats: collector.pats.into_iter(),
+            captures: collector.captures.into_iter(),
+        };
+        apply(&mut applier);
+    }
+
+    /// Where `break`/`continue` with this label (or none) goes, if it leaves the code being
+    /// generated for a loop that resume code replaced with labeled blocks.
+    /// Pushes a loop or labeled-block frame and returns its position, for [`Self::broken_at`].
+    pub(super) fn push_breakable(&mut self, frame: Frame) -> usize {
+        let at = self.frames.len();
+        self.broken.remove(&at);
+        self.frames.push(frame);
+        at
+    }
+
+    pub(super) fn broken_at(&self, at: usize) -> bool {
+        self.broken.contains(&at)
+    }
+
+    /// Records that generated code has a `break` (with this label, or none) out of the frame it
+    /// targets.
+    pub(super) fn note_break(&mut self, label: Option<&syn::Lifetime>) {
+        for (at, frame) in self.frames.iter().enumerate().rev() {
+            let matches = match (frame, label) {
+                (Frame::Loop { .. }, None) => true,
+                (Frame::Loop { label: Some(l), .. } | Frame::Block { label: l }, Some(label)) => {
+                    l.ident == label.ident
+                }
+                _ => false,
+            };
+            if matches {
+                self.broken.insert(at);
+                return;
+            }
+        }
+    }
+
+    pub(super) fn resumed_target(
+        &self,
+        label: Option<&syn::Lifetime>,
+    ) -> Option<(syn::Lifetime, syn::Lifetime)> {
+        for frame in self.frames.iter().rev() {
+            if let Frame::Loop { label: l, resumed } = frame {
+                let matches = match label {
+                    None => true,
+                    Some(label) => l.as_ref().is_some_and(|l| l.ident == label.ident),
+                };
+                if matches {
+                    return resumed.clone();
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Rewrites code without `.await`s for its new home: `return` completes the future, `?` on an
+/// `Option` is spelled out, and `break`/`continue` leaving a resumed loop jump out of the
+/// labeled blocks standing in for it.
+struct Rewrite<'l, 'a> {
+    lowerer: &'l mut Lowerer<'a>,
+    /// Loops inside the code being rewritten (their `break`s stay as they are).
+    inner_loops: Vec<Option<syn::Lifetime>>,
+}
+
+impl Rewrite<'_, '_> {
+    fn targets_inner(&self, label: Option<&syn::Lifetime>) -> bool {
+        match label {
+            None => !self.inner_loops.is_empty(),
+            Some(label) => self
+                .inner_loops
+                .iter()
+                .flatten()
+                .any(|l| l.ident == label.ident),
+        }
+    }
+
+    fn in_loop(&mut self, label: Option<&syn::Label>, f: impl FnOnce(&mut Self)) {
+        self.inner_loops.push(label.map(|l| l.name.clone()));
+        f(self);
+        self.inner_loops.pop();
+    }
+}
+
+impl VisitMut for Rewrite<'_, '_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Closure(_) | Expr::Async(_) | Expr::Const(_) => {}
+            Expr::Loop(l) => {
+                let label = l.label.clone();
+                self.in_loop(label.as_ref(), |r| r.visit_block_mut(&mut l.body));
+            }
+            Expr::While(w) => {
+                self.visit_expr_mut(&mut w.cond);
+                let label = w.label.clone();
+                self.in_loop(label.as_ref(), |r| r.visit_block_mut(&mut w.body));
+            }
+            Expr::ForLoop(f) => {
+                self.visit_expr_mut(&mut f.expr);
+                let label = f.label.clone();
+                self.in_loop(label.as_ref(), |r| r.visit_block_mut(&mut f.body));
+            }
+            Expr::Return(r) => {
+                if let Some(e) = &mut r.expr {
+                    self.visit_expr_mut(e);
+                }
+                let value = r
+                    .expr
+                    .as_ref()
+                    .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+                let span = r.return_token.span;
+                *expr =
+                    Expr::Verbatim(quote_spanned!(span=> return ::core::task::Poll::Ready(#value)));
+            }
+            Expr::Try(t) if self.lowerer.option_try => {
+                self.visit_expr_mut(&mut t.expr);
+                let operand = t.expr.to_token_stream();
+                *expr = Expr::Verbatim(self.lowerer.try_tokens(&operand, t.question_token.span));
+            }
+            Expr::Break(b) => {
+                if let Some(e) = &mut b.expr {
+                    self.visit_expr_mut(e);
+                }
+                if !self.targets_inner(b.label.as_ref()) {
+                    self.lowerer.note_break(b.label.as_ref());
+                    if let Some((brk, _)) = self.lowerer.resumed_target(b.label.as_ref()) {
+                        let value = &b.expr;
+                        *expr = Expr::Verbatim(quote!(break #brk #value));
+                    }
+                }
+            }
+            Expr::Continue(c) => {
+                if !self.targets_inner(c.label.as_ref())
+                    && let Some((_, cont)) = self.lowerer.resumed_target(c.label.as_ref())
+                {
+                    *expr = Expr::Verbatim(quote!(break #cont));
+                }
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// Collects, in traversal order, the new name of every path and binding pattern of user code,
+/// and for each known macro the format-string captures to pass explicitly.
+struct CollectRenames<'l, 'a> {
+    lowerer: &'l Lowerer<'a>,
+    paths: Vec<Option<syn::Ident>>,
+    pats: Vec<Option<syn::Ident>>,
+    captures: Vec<Vec<(String, syn::Ident)>>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let an = self.lowerer.an;
+        if let Some(args) = an.macros.get(&node_id(mac)) {
+            let captures = an
+                .format_uses
+                .get(&node_id(mac))
+                .into_iter()
+                .flatten()
+                .filter_map(|(name, b)| {
+                    self.lowerer
+                        .renamed
+                        .get(b)
+                        .map(|i| (name.clone(), i.clone()))
+                })
+                .collect();
+            self.captures.push(captures);
+            for e in &args.exprs {
+                self.visit_expr(e);
+            }
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        let renamed = self
+            .lowerer
+            .an
+            .uses
+            .get(&node_id(p))
+            .and_then(|b| self.lowerer.renamed.get(b))
+            .cloned();
+        self.paths.push(renamed);
+        syn::visit::visit_expr_path(self, p);
+    }
+
+    fn visit_pat_ident(&mut self, pi: &'ast syn::PatIdent) {
+        let renamed = self
+            .lowerer
+            .an
+            .binding_of
+            .get(&node_id(pi))
+            .and_then(|b| self.lowerer.renamed.get(b))
+            .cloned();
+        self.pats.push(renamed);
+        syn::visit::visit_pat_ident(self, pi);
+    }
+}
+
+/// Applies what [`CollectRenames`] found to a copy of the same code.
+struct ApplyRenames {
+    paths: std::vec::IntoIter<Option<syn::Ident>>,
+    pats: std::vec::IntoIter<Option<syn::Ident>>,
+    captures: std::vec::IntoIter<Vec<(String, syn::Ident)>>,
+}
+
+impl VisitMut for ApplyRenames {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // Known macros were parsed by the analysis: parse the copy the same way, rename inside
+        // the arguments, and name renamed format captures explicitly (`{x}` with `x = x_shadowed0`).
+        let Some(mut args) = macros::parse(mac) else {
+            return;
+        };
+        let captures = self.captures.next().unwrap_or_default();
+        for e in &mut args.exprs {
+            self.visit_expr_mut(e);
+        }
+        let parts: Vec<TokenStream> = args.exprs.iter().map(ToTokens::to_token_stream).collect();
+        let mut tokens = args.rebuild(mac, &parts);
+        if !captures.is_empty()
+            && let Ok(mut rebuilt) = syn::parse2::<syn::Macro>(tokens.clone())
+        {
+            let extra = captures.iter().map(|(name, ident)| {
+                let name = syn::Ident::new(name, ident.span());
+                quote!(, #name = #ident)
+            });
+            let inner = rebuilt.tokens.clone();
+            rebuilt.tokens = quote!(#inner #(#extra)*);
+            tokens = rebuilt.to_token_stream();
+        }
+        if let Ok(rebuilt) = syn::parse2::<syn::Macro>(tokens) {
+            *mac = rebuilt;
+        }
+    }
+
+    fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
+        if let Some(Some(ident)) = self.paths.next()
+            && let Some(segment) = p.path.segments.first_mut()
+        {
+            segment.ident = ident;
+        }
+        syn::visit_mut::visit_expr_path_mut(self, p);
+    }
+
+    fn visit_pat_ident_mut(&mut self, pi: &mut syn::PatIdent) {
+        if let Some(Some(ident)) = self.pats.next() {
+            pi.ident = ident;
+        }
+        syn::visit_mut::visit_pat_ident_mut(self, pi);
+    }
+
+    fn visit_field_value_mut(&mut self, fv: &mut syn::FieldValue) {
+        syn::visit_mut::visit_field_value_mut(self, fv);
+        // `S { x }` with `x` renamed must become `S { x: renamed }`.
+        if fv.colon_token.is_none()
+            && let (syn::Member::Named(member), Expr::Path(p)) = (&fv.member, &fv.expr)
+            && !p.path.is_ident(member)
+        {
+            fv.colon_token = Some(syn::Token![:](member.span()));
+        }
+    }
+}
