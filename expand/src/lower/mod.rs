@@ -7,8 +7,12 @@
 //! (a zipper): the rest of the innermost statement with the awaited output in the hole, then the
 //! rest of the block, then the rest of each enclosing construct: `if` and `match` simply end,
 //! loops run the rest of the current iteration and then loop again. Code after a join point is
-//! therefore repeated once per resume point that reaches it, never once per path, so the
-//! expansion grows linearly with the number of `.await`s.
+//! therefore repeated once per resume point that reaches it, never once per path: the expansion
+//! is at most the number of `.await`s times the body, never exponential in the nesting.
+//!
+//! Where a repeated copy would change meaning (code that makes closures or `async` blocks, whose
+//! types are unique to where they are written), the paths meet in a `JoinN` state instead: after
+//! the statement where they join, or at the head of a loop, so that the code exists once.
 //!
 //! Values evaluated before an `.await` in the same statement (the `a()` in `f(a(), b.await)`)
 //! are kept in hidden temporaries that live until the end of the statement, like rustc's.
