@@ -43,7 +43,7 @@ pub struct Binding {
     pub ident: syn::Ident,
     decl_pos: u32,
     declared_uninit: bool,
-    /// Bound to a reference or raw pointer (`let r = &x;`): no drop glue, so keeping it only
+    /// Bound to a value without drop glue (`let r = &x;`, `let n = 5;`): keeping it only
     /// matters if it is used again.
     borrow_only: bool,
     events: Vec<(u32, Event)>,
@@ -349,10 +349,10 @@ impl Walker<'_> {
                 }
                 let first = self.an.bindings.len();
                 self.declare_pat(&local.pat, local.init.is_none());
-                let is_borrow = local.init.as_ref().is_some_and(|init| {
-                    init.diverge.is_none()
-                        && matches!(&*init.expr, Expr::Reference(_) | Expr::RawAddr(_))
-                });
+                let is_borrow = local
+                    .init
+                    .as_ref()
+                    .is_some_and(|init| init.diverge.is_none() && without_drop_glue(&init.expr));
                 if is_borrow && matches!(&local.pat, Pat::Ident(pi) if pi.subpat.is_none()) {
                     for binding in &mut self.an.bindings[first..] {
                         binding.borrow_only = true;
@@ -425,9 +425,8 @@ impl Walker<'_> {
                 if !local_callee {
                     any |= self.expr(&c.func, Ctx::Place);
                 }
-                for arg in &c.args {
-                    any |= self.expr(arg, Ctx::Move);
-                }
+                let args: Vec<(&Expr, Ctx)> = c.args.iter().map(|a| (a, Ctx::Move)).collect();
+                any |= self.in_order(&args);
                 if local_callee {
                     any |= self.expr(&c.func, Ctx::Move);
                 }
@@ -439,11 +438,10 @@ impl Walker<'_> {
                 } else {
                     Ctx::Place
                 };
-                let mut any = self.expr(&m.receiver, recv_ctx);
-                for arg in &m.args {
-                    any |= self.expr(arg, Ctx::Move);
-                }
-                any
+                let children: Vec<(&Expr, Ctx)> = std::iter::once((&*m.receiver, recv_ctx))
+                    .chain(m.args.iter().map(|a| (a, Ctx::Move)))
+                    .collect();
+                self.in_order(&children)
             }
             Expr::Binary(b) => {
                 let ctx = if crate::lower::is_comparison(&b.op)
@@ -453,14 +451,19 @@ impl Walker<'_> {
                 } else {
                     Ctx::Move
                 };
-                let left = self.expr(&b.left, ctx);
                 let right_ctx = if crate::lower::is_comparison(&b.op) {
                     Ctx::Place
                 } else {
                     Ctx::Move
                 };
-                let right = self.expr(&b.right, right_ctx);
-                left | right
+                if crate::lower::is_compound_assign(&b.op) {
+                    // The place is written after the value is computed.
+                    let right = self.expr(&b.right, right_ctx);
+                    let left = self.expr(&b.left, ctx);
+                    left | right
+                } else {
+                    self.in_order(&[(&*b.left, ctx), (&*b.right, right_ctx)])
+                }
             }
             Expr::Unary(u) => {
                 let ctx = if matches!(u.op, syn::UnOp::Deref(_)) {
@@ -473,11 +476,7 @@ impl Walker<'_> {
             Expr::Reference(r) => self.expr(&r.expr, Ctx::Place),
             Expr::RawAddr(r) => self.expr(&r.expr, Ctx::Place),
             Expr::Field(f) => self.expr(&f.base, Ctx::Place),
-            Expr::Index(i) => {
-                let a = self.expr(&i.expr, Ctx::Place);
-                let b = self.expr(&i.index, Ctx::Move);
-                a | b
-            }
+            Expr::Index(i) => self.in_order(&[(&*i.expr, Ctx::Place), (&*i.index, Ctx::Move)]),
             Expr::Assign(a) => {
                 let right_first = self.expr(&a.right, Ctx::Move);
                 let left = self.expr(&a.left, Ctx::Assign);
@@ -614,9 +613,24 @@ impl Walker<'_> {
     }
 
     fn exprs<'e>(&mut self, exprs: impl Iterator<Item = &'e Expr>) -> bool {
+        let children: Vec<(&Expr, Ctx)> = exprs.map(|e| (e, Ctx::Move)).collect();
+        self.in_order(&children)
+    }
+
+    /// Operands in evaluation order, except that places used in place (`x` as a receiver,
+    /// `&x`) are recorded after the others: the lowering reads them again after a later
+    /// operand's `.await`, so that is where they are used.
+    fn in_order(&mut self, children: &[(&Expr, Ctx)]) -> bool {
+        let deferred = |&(e, ctx): &(&Expr, Ctx)| match e {
+            Expr::Reference(r) => crate::lower::is_place(&r.expr),
+            _ => ctx == Ctx::Place && crate::lower::is_place(e),
+        };
         let mut any = false;
-        for e in exprs {
-            any |= self.expr(e, Ctx::Move);
+        for child in children.iter().filter(|c| !deferred(c)) {
+            any |= self.expr(child.0, child.1);
+        }
+        for child in children.iter().filter(|c| deferred(c)) {
+            any |= self.expr(child.0, child.1);
         }
         any
     }
@@ -675,9 +689,8 @@ impl Walker<'_> {
             let mut any = false;
             // The lowering uses this very parse: node identities are addresses, and the
             // expressions stay where they are when `args` moves into the map.
-            for e in &args.exprs {
-                any |= self.expr(e, ctx);
-            }
+            let children: Vec<(&Expr, Ctx)> = args.exprs.iter().map(|e| (e, ctx)).collect();
+            any |= self.in_order(&children);
             for name in &args.format_names {
                 if let Some(b) = self.record(name, Event::Use) {
                     let uses = self.an.format_uses.entry(node_id(mac)).or_default();
@@ -786,6 +799,25 @@ pub fn is_binding(pi: &syn::PatIdent) -> bool {
             .ident
             .to_string()
             .starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// Whether an initializer's value visibly has no drop glue: a reference, a raw pointer, or a
+/// literal (and arrays, tuples, casts and arithmetic of them). Such a value is kept across an
+/// `.await` only if it is used after it, as rustc does; `let buf = [0u8; 1024]` read before an
+/// `.await` and never after does not make the future 1 KiB larger.
+fn without_drop_glue(expr: &Expr) -> bool {
+    match expr {
+        Expr::Reference(_) | Expr::RawAddr(_) | Expr::Lit(_) => true,
+        // `[x; N]` needs `x: Copy` (or a constant): no drop glue whatever `x` is.
+        Expr::Repeat(_) => true,
+        Expr::Array(a) => a.elems.iter().all(without_drop_glue),
+        Expr::Tuple(t) => t.elems.iter().all(without_drop_glue),
+        Expr::Cast(c) => without_drop_glue(&c.expr),
+        Expr::Paren(p) => without_drop_glue(&p.expr),
+        Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => without_drop_glue(&u.expr),
+        Expr::Binary(b) => without_drop_glue(&b.left) && without_drop_glue(&b.right),
+        _ => false,
+    }
 }
 
 /// Whether a pattern binds some part of its scrutinee by value (outside `&` patterns).

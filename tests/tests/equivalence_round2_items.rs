@@ -535,7 +535,6 @@ async fn big_locals_in_loop(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "size (known limitation, see equivalence_traits big_local_indexed_before): `buf` (256 bytes, no drop glue) only indexed before the .await is kept across it: visible 584 bytes, compiler 88"]
 fn size_with_big_locals_in_a_loop() {
     not_larger!(
         big_locals_in_loop(Log::new()),

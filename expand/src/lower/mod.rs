@@ -138,6 +138,11 @@ fn lifetime(name: &str) -> syn::Lifetime {
     syn::Lifetime::new(name, Span::mixed_site())
 }
 
+/// Whether an expression is a place made of a local and field accesses (`x`, `x.a.b`).
+pub fn is_place(expr: &Expr) -> bool {
+    operands::place_root(expr).is_some_and(|root| !root.is_empty())
+}
+
 pub fn is_comparison(op: &syn::BinOp) -> bool {
     use syn::BinOp::{Eq, Ge, Gt, Le, Lt, Ne};
     matches!(op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_))
