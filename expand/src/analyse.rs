@@ -807,9 +807,8 @@ pub fn is_binding(pi: &syn::PatIdent) -> bool {
 /// `.await` and never after does not make the future 1 KiB larger.
 fn without_drop_glue(expr: &Expr) -> bool {
     match expr {
-        Expr::Reference(_) | Expr::RawAddr(_) | Expr::Lit(_) => true,
         // `[x; N]` needs `x: Copy` (or a constant): no drop glue whatever `x` is.
-        Expr::Repeat(_) => true,
+        Expr::Reference(_) | Expr::RawAddr(_) | Expr::Lit(_) | Expr::Repeat(_) => true,
         Expr::Array(a) => a.elems.iter().all(without_drop_glue),
         Expr::Tuple(t) => t.elems.iter().all(without_drop_glue),
         Expr::Cast(c) => without_drop_glue(&c.expr),
