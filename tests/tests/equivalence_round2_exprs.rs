@@ -833,6 +833,19 @@ fn labeled_block_value_in_an_expression() {
     }
 }
 
+#[visible_async(compiler = index_receiver_awaits_rustc)]
+async fn index_receiver_awaits(log: Log) -> Vec<Vec<u32>> {
+    let mut v = vec![vec![], vec![]];
+    v[ev(&log, "i", 1usize).await].push(ev(&log, "x", 5).await);
+    v[val(&log, "j", 0)].extend([ev(&log, "y", 6).await, 7]);
+    v
+}
+
+#[test]
+fn indexed_receiver_whose_index_awaits_with_an_awaited_argument() {
+    assert_equivalent(index_receiver_awaits, index_receiver_awaits_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
@@ -886,20 +899,6 @@ mod pending {
     #[ignore = "known limitation (borrow across an await): `f(&a.await, b.await)` keeps a reference to the awaited value across the second .await: E0716"]
     fn awaited_value_borrowed_as_an_argument_lives_to_the_end_of_the_statement() {
         assert_equivalent(nested_call_noisy_temps, nested_call_noisy_temps_rustc);
-    }
-
-    #[visible_async(compiler = index_receiver_awaits_rustc)]
-    async fn index_receiver_awaits(log: Log) -> Vec<Vec<u32>> {
-        let mut v = vec![vec![], vec![]];
-        v[ev(&log, "i", 1usize).await].push(ev(&log, "x", 5).await);
-        v[val(&log, "j", 0)].extend([ev(&log, "y", 6).await, 7]);
-        v
-    }
-
-    #[test]
-    #[ignore = "transform bug: `v[i.await].push(x.await)`: the resume code after `i.await` moves the element out (`let __tmp0 = v[__output];`) instead of keeping the index, and the next arm uses an undeclared `v[__tmp1]`: E0425 cannot find value `__tmp1`"]
-    fn indexed_receiver_whose_index_awaits_with_an_awaited_argument() {
-        assert_equivalent(index_receiver_awaits, index_receiver_awaits_rustc);
     }
 
     #[visible_async(compiler = closure_in_rest_of_statement_rustc)]

@@ -92,16 +92,28 @@ impl Lowerer<'_> {
         for i in start..children.len() {
             let (child, ctx) = children[i];
             let before_await = last_await.is_some_and(|l| i < l);
-            if let (true, Some((base, index))) = (before_await, indexed_place(child, ctx))
-                && !self.an.contains_await(child)
-            {
-                let value = self.verbatim(index);
-                let temp = self.temp(index);
-                let base = self.verbatim(base);
-                let span = index.span();
-                stmts.push(quote_spanned!(span=> let #temp = #value;));
-                parts.push(quote!(#base[#temp]));
-                continue;
+            if let (true, Some((base, index))) = (before_await, indexed_place(child, ctx)) {
+                // `v[i].m(x.await)`: the index is a value kept across, the place is indexed
+                // again afterwards (the index may itself await: `v[i.await]`).
+                let flow = match (hole, k) {
+                    (Some(h), Some(k)) if h == i => self.resume_expr(index, k, Ctx::Value),
+                    _ => self.fwd_expr(index, Ctx::Value),
+                };
+                match flow {
+                    Flow::Diverges(s) => {
+                        stmts.extend(s);
+                        return Err(stmts);
+                    }
+                    Flow::Value(s, value) => {
+                        stmts.extend(s);
+                        let temp = self.temp(index);
+                        let base = self.verbatim(base);
+                        let span = index.span();
+                        stmts.push(quote_spanned!(span=> let #temp = #value;));
+                        parts.push(quote!(#base[#temp]));
+                        continue;
+                    }
+                }
             }
             let flow = match (hole, k) {
                 (Some(h), Some(k)) if h == i => self.resume_expr(child, k, ctx),
