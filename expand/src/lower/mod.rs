@@ -516,25 +516,38 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let last = i + 1 == stmts.len();
-            match self.fwd_stmt(stmt, last) {
-                StmtOut::Stmts(s) => {
-                    out.extend(s);
-                    if let Some(&j) = self.an.join_after.get(&node_id(stmt)) {
-                        out.push(self.suspend(j, None));
-                        return (out, None, true);
-                    }
-                }
-                StmtOut::Tail(s, tail) => {
-                    out.extend(s);
-                    return (out, Some(tail), false);
-                }
-                StmtOut::Diverges(s) => {
-                    out.extend(s);
-                    return (out, None, true);
-                }
+            let step = self.fwd_stmt(stmt, last);
+            if let Some((tail, diverged)) = self.append_step(&mut out, stmt, step) {
+                return (out, tail, diverged);
             }
         }
         (out, None, false)
+    }
+
+    /// Appends a statement's code to a block's. `Some((tail, diverged))` when the block ends
+    /// there: a tail expression, a suspension, or a jump to the join point after it.
+    fn append_step(
+        &mut self,
+        out: &mut Vec<TokenStream>,
+        stmt: &Stmt,
+        step: StmtOut,
+    ) -> Option<(Option<TokenStream>, bool)> {
+        match step {
+            StmtOut::Stmts(s) => {
+                out.extend(s);
+                let j = self.an.join_after.get(&node_id(stmt)).copied()?;
+                out.push(self.suspend(j, None));
+                Some((None, true))
+            }
+            StmtOut::Tail(s, tail) => {
+                out.extend(s);
+                Some((Some(tail), false))
+            }
+            StmtOut::Diverges(s) => {
+                out.extend(s);
+                Some((None, true))
+            }
+        }
     }
 
     fn fwd_stmt(&mut self, stmt: &Stmt, last: bool) -> StmtOut {
@@ -733,22 +746,8 @@ impl<'a> Lowerer<'a> {
             }
             Stmt::Item(_) => StmtOut::Stmts(Vec::new()),
         };
-        match step {
-            StmtOut::Stmts(s) => {
-                out.extend(s);
-                if let Some(&j) = self.an.join_after.get(&node_id(&stmts[i])) {
-                    out.push(self.suspend(j, None));
-                    return (out, None, true);
-                }
-            }
-            StmtOut::Tail(s, tail) => {
-                out.extend(s);
-                return (out, Some(tail), false);
-            }
-            StmtOut::Diverges(s) => {
-                out.extend(s);
-                return (out, None, true);
-            }
+        if let Some((tail, diverged)) = self.append_step(&mut out, &stmts[i], step) {
+            return (out, tail, diverged);
         }
         let (rest, tail, diverged) = self.fwd_stmts(&stmts[i + 1..], true);
         out.extend(rest);
