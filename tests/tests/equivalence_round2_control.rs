@@ -1147,25 +1147,24 @@ fn inner_for_over_a_mapped_iterator_inside_an_outer_for() {
     assert_equivalent(nested_for_map_closure, nested_for_map_closure_rustc);
 }
 
+#[visible_async(compiler = while_lazy_and_rustc)]
+async fn while_lazy_and(log: Log) -> u32 {
+    let mut i = 0;
+    while val(&log, "a", i < 5) && ev(&log, "b", i % 3 != 2).await {
+        i += 1;
+        tick(&log, "body").await;
+    }
+    i
+}
+
+#[test]
+fn while_condition_plain_and_awaited() {
+    assert_equivalent(while_lazy_and, while_lazy_and_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
-
-    #[visible_async(compiler = while_lazy_and_rustc)]
-    async fn while_lazy_and(log: Log) -> u32 {
-        let mut i = 0;
-        while val(&log, "a", i < 5) && ev(&log, "b", i % 3 != 2).await {
-            i += 1;
-            tick(&log, "body").await;
-        }
-        i
-    }
-
-    #[test]
-    #[ignore = "transform bug: `while a && ev(i % 3 != 2).await { ..await.. }`: the comparison operand materialized as `__tmp0` inside the lazy right side is stored in the body's SuspendN where it is out of scope: E0425 cannot find value `__tmp0`"]
-    fn while_condition_plain_and_awaited() {
-        assert_equivalent(while_lazy_and, while_lazy_and_rustc);
-    }
 
     #[visible_async(compiler = while_complex_condition_rustc)]
     async fn while_complex_condition(log: Log) -> u32 {

@@ -122,6 +122,8 @@ pub struct Lowerer<'a> {
     broken: std::collections::HashSet<usize>,
     /// Temporaries made only to be borrowed before an `.await` (see `materialize`).
     materialized: std::collections::HashSet<String>,
+    /// Those of them that the arm being generated took from the state (rather than made).
+    from_state: std::collections::HashSet<String>,
     label_count: usize,
     /// Whether `?` must be spelled out (the function returns `Option`).
     pub option_try: bool,
@@ -189,6 +191,7 @@ impl<'a> Lowerer<'a> {
             discovered: std::collections::HashSet::new(),
             broken: std::collections::HashSet::new(),
             materialized: std::collections::HashSet::new(),
+            from_state: std::collections::HashSet::new(),
             label_count: 0,
             option_try,
             arg_kept: Vec::new(),
@@ -236,6 +239,7 @@ impl<'a> Lowerer<'a> {
     ) -> TokenStream {
         self.arm_loop_depth = 0;
         self.current_arm = Some(k);
+        self.from_state.clear();
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
             body: true,
@@ -888,7 +892,7 @@ impl<'a> Lowerer<'a> {
                 if k == Some(index) {
                     if plain_base {
                         // Register the awaited expression's temporaries, alive until here.
-                        self.materialize(&a.base);
+                        self.register_temporaries(&a.base);
                     }
                     return Flow::Value(Vec::new(), output(ctx));
                 }

@@ -80,8 +80,7 @@ impl Lowerer<'_> {
                 parts.push(quote!(#base[#temp]));
             } else if Self::hoisted(children, i) {
                 if !self.an.contains_await(child) {
-                    // Only to register its temporaries as alive, as the forward code made them.
-                    self.materialize(child);
+                    self.register_temporaries(child);
                 }
                 let temp = self.temp(child);
                 parts.push(render(&temp, ctx));
@@ -227,8 +226,34 @@ impl Lowerer<'_> {
         (stmts, value)
     }
 
+    /// In resume code: the temporaries the forward code made in `expr` before the `.await`,
+    /// now alive in the state, registered as they were made.
+    pub(super) fn register_temporaries(&mut self, expr: &Expr) {
+        let alive = self.live_temps();
+        self.materialize(expr);
+        for ident in self.live_temps() {
+            if !alive.contains(&ident) {
+                self.from_state.insert(ident);
+            }
+        }
+    }
+
+    fn live_temps(&self) -> Vec<String> {
+        self.frames
+            .iter()
+            .filter_map(|f| match f {
+                Frame::Scope { slots, .. } => Some(slots),
+                _ => None,
+            })
+            .flatten()
+            .filter(|s| matches!(s.key, Key::Temp(_)))
+            .map(|s| s.ident.to_string())
+            .collect()
+    }
+
     /// Drops, at the end of a resumed statement, the temporaries that were made before its
     /// `.await` and only borrowed there, latest first, as rustc drops a statement's temporaries.
+    /// (Temporaries the resume code makes itself are `let`s of its own and drop by themselves.)
     pub(super) fn temporaries_end(&self) -> Vec<TokenStream> {
         let Some(Frame::Scope { slots, .. }) = self.frames.last() else {
             return Vec::new();
@@ -236,7 +261,7 @@ impl Lowerer<'_> {
         slots
             .iter()
             .rev()
-            .filter(|s| self.materialized.contains(&s.ident.to_string()))
+            .filter(|s| self.from_state.contains(&s.ident.to_string()))
             .map(|s| {
                 let ident = &s.ident;
                 quote!(::core::mem::drop(#ident);)
