@@ -43,8 +43,17 @@ impl Checker<'_> {
             self.errors.push(syn::Error::new(
                 mac.path.span(),
                 format!(
-                    "`{name}!` expands to its own `.await`, which #[visible_async] cannot see; \
-                     use the function form instead, e.g. `futures::future::join(a, b).await`"
+                    "`{name}!` expands to its own `.await`, which #[visible_async] cannot see; {}",
+                    match name.as_str() {
+                        "join" => "use the function form: `futures::future::join(a, b).await`",
+                        "try_join" =>
+                            "use the function form: `futures::future::try_join(a, b).await`",
+                        "select" | "select_biased" => {
+                            "use the function form: `futures::future::select(a, b).await`"
+                        }
+                        "pin_mut" => "pin with `let x = core::pin::pin!(x);` instead",
+                        _ => "await the future directly, or poll it in a leaf future of your own",
+                    }
                 ),
             ));
             return;

@@ -38,7 +38,7 @@
     clippy::too_many_arguments,
     clippy::type_complexity,
     clippy::unnecessary_cast,
-    clippy::double_neg,
+    double_negations,
     clippy::neg_multiply,
     clippy::bool_comparison,
     clippy::blocks_in_conditions,
@@ -63,7 +63,11 @@
     clippy::manual_unwrap_or,
     clippy::manual_unwrap_or_default,
     clippy::question_mark,
-    clippy::needless_question_mark
+    clippy::needless_question_mark,
+    clippy::while_immutable_condition,
+    clippy::erasing_op,
+    clippy::unnecessary_fold,
+    clippy::filter_map_bool_then
 )]
 
 #[path = "equivalence/common.rs"]
