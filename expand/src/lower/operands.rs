@@ -396,7 +396,31 @@ pub(super) fn operands(expr: &Expr) -> Option<Vec<(&Expr, Ctx)>> {
 impl Lowerer<'_> {
     /// The expression again with its operands replaced by `parts`.
     pub(super) fn rebuild(&mut self, expr: &Expr, parts: &[TokenStream]) -> TokenStream {
-        let part = |i: usize| parts[i].clone();
+        // The leftmost operand must not start the expression with a block (`{ __tmp0 }(x)`,
+        // `{ __tmp0 }.len()`): at the start of a statement or a block's tail that parses as a
+        // block followed by something else. Parentheses keep it one expression.
+        let leftmost_first = matches!(
+            expr,
+            Expr::Call(_)
+                | Expr::MethodCall(_)
+                | Expr::Binary(_)
+                | Expr::Field(_)
+                | Expr::Index(_)
+                | Expr::Cast(_)
+                | Expr::Try(_)
+        );
+        let part = |i: usize| {
+            let p = parts[i].clone();
+            let starts_with_block = matches!(
+                p.clone().into_iter().next(),
+                Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace
+            );
+            if i == 0 && leftmost_first && starts_with_block {
+                quote!((#p))
+            } else {
+                p
+            }
+        };
         match expr {
             Expr::Call(_) => {
                 let func = part(0);
