@@ -525,7 +525,10 @@ impl<'a> Lowerer<'a> {
                 return (out, tail, diverged);
             }
         }
-        (out, None, false)
+        // A block whose statements include a visible `return` (or `panic!`, or a loop without
+        // `break`) has type `!` for the expression around it. The dead code after it stays: it
+        // is type-checked like the original's, and fills the states it would reach.
+        (out, None, stmts.iter().any(ends_by_diverging))
     }
 
     /// Appends a statement's code to a block's. `Some((tail, diverged))` when the block ends
@@ -755,6 +758,7 @@ impl<'a> Lowerer<'a> {
         }
         let (rest, tail, diverged) = self.fwd_stmts(&stmts[i + 1..], true);
         out.extend(rest);
+        let diverged = diverged || (tail.is_none() && ends_by_diverging(&stmts[i]));
         (out, tail, diverged)
     }
 
@@ -1508,15 +1512,20 @@ enum StmtOut {
 fn ends_by_diverging(stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Expr(Expr::Return(_), _) => true,
-        Stmt::Expr(Expr::Loop(l), _) => !l
-            .body
-            .to_token_stream()
-            .into_iter()
-            .any(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "break")),
+        Stmt::Expr(Expr::Loop(l), _) => !has_break(l.body.to_token_stream()),
         Stmt::Expr(Expr::Macro(m), _) => is_panic_macro(&m.mac),
         Stmt::Macro(m) => is_panic_macro(&m.mac),
         _ => false,
     }
+}
+
+/// Whether tokens contain `break` anywhere (nested groups included).
+fn has_break(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "break",
+        proc_macro2::TokenTree::Group(g) => has_break(g.stream()),
+        _ => false,
+    })
 }
 
 fn is_panic_macro(mac: &syn::Macro) -> bool {
