@@ -43,6 +43,8 @@ pub struct Binding {
     pub ident: syn::Ident,
     decl_pos: u32,
     declared_uninit: bool,
+    /// For `x = <expr>` assignments: the position of the `Init` event and the right side.
+    assigned_by: Vec<(u32, NodeId)>,
     /// Bound to a value without drop glue (`let r = &x;`, `let n = 5;`): keeping it only
     /// matters if it is used again.
     borrow_only: bool,
@@ -113,7 +115,10 @@ impl Analysis {
     pub fn is_kept(&self, b: usize, k: usize) -> bool {
         let binding = &self.bindings[b];
         let point = &self.awaits[k];
-        let used_after = self.is_used_after(binding, point);
+        let moved = Self::is_moved_before(binding, point.pos);
+        // A value still there may be read on a path where an assignment around this `.await`
+        // does not happen; a value already moved is gone either way.
+        let used_after = self.is_used_after(binding, point, !moved);
         if binding.borrow_only {
             // A reference has no drop: keeping a dead one would only keep a borrow alive.
             return used_after;
@@ -121,9 +126,9 @@ impl Analysis {
         if binding.declared_uninit {
             // Declared without a value (`let x;`): it may not be initialized here, and if it
             // is read later it must be (rustc checks that on the original).
-            return used_after && !Self::is_moved_before(binding, point.pos);
+            return used_after && !moved;
         }
-        !Self::is_moved_before(binding, point.pos) || used_after
+        !moved || used_after
     }
 
     /// Whether binding `b` is mentioned at all after suspension point `k`.
@@ -151,17 +156,26 @@ impl Analysis {
     /// Whether the value alive at `point` can be read later: a use after it, before the
     /// binding is assigned a new value (in a loop, the uses at the top of the next iteration
     /// count unless an assignment comes first).
-    fn is_used_after(&self, binding: &Binding, point: &AwaitPoint) -> bool {
+    fn is_used_after(&self, binding: &Binding, point: &AwaitPoint, doubt_inits: bool) -> bool {
         let mut events: Vec<(u32, Event)> = binding.events.clone();
         events.sort_by_key(|&(pos, _)| pos);
         let later = events.iter().filter(|&&(pos, _)| pos > point.pos);
         let wrapped = events
             .iter()
             .filter(|&&(pos, _)| pos <= point.pos && self.after(binding, point, pos));
-        // The first event decides: a read, or a new value replacing this one.
+        // The first event decides: a read, or a new value replacing this one (unless the new
+        // value is computed around this very `.await`, which may leave without assigning).
+        let certain = |&&(pos, event): &&(u32, Event)| {
+            event != Event::Init
+                || !doubt_inits
+                || !binding
+                    .assigned_by
+                    .iter()
+                    .any(|&(at, right)| at == pos && point.path.contains(&right))
+        };
         later
             .chain(wrapped)
-            .next()
+            .find(certain)
             .is_some_and(|&(_, event)| event != Event::Init)
     }
 
@@ -254,6 +268,7 @@ impl Walker<'_> {
             decl_pos: pos,
             declared_uninit: uninit,
             borrow_only: false,
+            assigned_by: Vec::new(),
             events: Vec::new(),
         });
         self.an.binding_of.insert(node, b);
@@ -480,6 +495,16 @@ impl Walker<'_> {
             Expr::Assign(a) => {
                 let right_first = self.expr(&a.right, Ctx::Move);
                 let left = self.expr(&a.left, Ctx::Assign);
+                // `x = match x { .. => f().await, .. => break }`: the new value is not certain
+                // to arrive from an `.await` inside the right side.
+                if let Expr::Path(p) = &*a.left
+                    && let Some(&b) = self.an.uses.get(&node_id(p))
+                    && let Some(&(pos, Event::Init)) = self.an.bindings[b].events.last()
+                {
+                    self.an.bindings[b]
+                        .assigned_by
+                        .push((pos, node_id(&*a.right)));
+                }
                 right_first | left
             }
             Expr::Cast(c) => self.expr(&c.expr, Ctx::Move),
