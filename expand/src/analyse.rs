@@ -43,6 +43,8 @@ pub struct Binding {
     pub ident: syn::Ident,
     decl_pos: u32,
     declared_uninit: bool,
+    /// The `if`/`match` branches each event is in, by position.
+    event_branches: HashMap<u32, Vec<NodeId>>,
     /// For `x = <expr>` assignments: the position of the `Init` event and the right side.
     assigned_by: Vec<(u32, NodeId)>,
     /// Bound to a value without drop glue (`let r = &x;`, `let n = 5;`): keeping it only
@@ -83,6 +85,9 @@ pub struct Analysis {
     pub binding_of: HashMap<NodeId, usize>,
     /// Nodes (expressions, statements, blocks) with an `.await` of the body inside.
     pub has_await: HashSet<NodeId>,
+    /// The branches of `if`s (then block, else expression) and `match`es (arms), to the
+    /// `if`/`match` they belong to.
+    pub branch_parent: HashMap<NodeId, NodeId>,
     /// Path expressions naming a local (`ExprPath` node) to the binding they name.
     pub uses: HashMap<NodeId, usize>,
     /// Locals captured by name in a format string (`{x}`), by the macro's node.
@@ -141,6 +146,23 @@ impl Analysis {
             .any(|&(pos, _)| self.after(binding, point, pos))
     }
 
+    /// Whether an event of a binding is in another branch of an `if` or `match` than `point`
+    /// (so it cannot run after it, unless a loop around both comes round again).
+    fn exclusive(&self, binding: &Binding, point: &AwaitPoint, pos: u32) -> bool {
+        let Some(branches) = binding.event_branches.get(&pos) else {
+            return false;
+        };
+        branches.iter().any(|b| {
+            let parent = self.branch_parent.get(b);
+            !point.path.contains(b)
+                && point.path.iter().any(|p| {
+                    p != b
+                        && self.branch_parent.contains_key(p)
+                        && self.branch_parent.get(p) == parent
+                })
+        })
+    }
+
     fn is_moved_before(binding: &Binding, pos: u32) -> bool {
         let last = binding
             .events
@@ -159,7 +181,9 @@ impl Analysis {
     fn is_used_after(&self, binding: &Binding, point: &AwaitPoint, doubt_inits: bool) -> bool {
         let mut events: Vec<(u32, Event)> = binding.events.clone();
         events.sort_by_key(|&(pos, _)| pos);
-        let later = events.iter().filter(|&&(pos, _)| pos > point.pos);
+        let later = events
+            .iter()
+            .filter(|&&(pos, _)| pos > point.pos && self.after(binding, point, pos));
         let wrapped = events
             .iter()
             .filter(|&&(pos, _)| pos <= point.pos && self.after(binding, point, pos));
@@ -181,13 +205,12 @@ impl Analysis {
 
     /// Whether `pos` can run after `point`: later in the source, or anywhere in a loop around
     /// `point` that the binding was declared outside of.
-    #[allow(clippy::unused_self)]
     fn after(&self, binding: &Binding, point: &AwaitPoint, pos: u32) -> bool {
-        pos > point.pos
-            || point
-                .loops
-                .iter()
-                .any(|&(start, end)| binding.decl_pos < start && (start..=end).contains(&pos))
+        let again = point
+            .loops
+            .iter()
+            .any(|&(start, end)| binding.decl_pos < start && (start..=end).contains(&pos));
+        again || (pos > point.pos && !self.exclusive(binding, point, pos))
     }
 }
 
@@ -257,6 +280,15 @@ impl Walker<'_> {
         let b = self.lookup(name)?;
         let pos = self.tick();
         self.an.bindings[b].events.push((pos, event));
+        let branches: Vec<NodeId> = self
+            .stack
+            .iter()
+            .copied()
+            .filter(|id| self.an.branch_parent.contains_key(id))
+            .collect();
+        if !branches.is_empty() {
+            self.an.bindings[b].event_branches.insert(pos, branches);
+        }
         Some(b)
     }
 
@@ -269,6 +301,7 @@ impl Walker<'_> {
             declared_uninit: uninit,
             borrow_only: false,
             assigned_by: Vec::new(),
+            event_branches: HashMap::new(),
             events: Vec::new(),
         });
         self.an.binding_of.insert(node, b);
@@ -544,6 +577,13 @@ impl Walker<'_> {
             Expr::Unsafe(u) => self.block(&u.block),
             Expr::Const(c) => self.block(&c.block),
             Expr::If(i) => {
+                let if_node = self.stack.last().copied().unwrap_or_default();
+                self.an
+                    .branch_parent
+                    .insert(node_id(&i.then_branch), if_node);
+                if let Some((_, e)) = &i.else_branch {
+                    self.an.branch_parent.insert(node_id(&**e), if_node);
+                }
                 self.scopes.push(Vec::new());
                 let cond = self.cond(&i.cond);
                 let then = self.block(&i.then_branch);
@@ -573,7 +613,9 @@ impl Walker<'_> {
                     Ctx::Place
                 };
                 let mut any = self.expr(&m.expr, ctx);
+                let match_node = self.stack.last().copied().unwrap_or_default();
                 for arm in &m.arms {
+                    self.an.branch_parent.insert(node_id(arm), match_node);
                     self.stack.push(node_id(arm));
                     self.scopes.push(Vec::new());
                     self.declare_pat(&arm.pat, false);

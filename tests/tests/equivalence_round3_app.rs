@@ -664,82 +664,79 @@ fn string_built_with_push_and_reassigned_across_awaits() {
         |l| string_builder_rustc(l, vec!["a".into(), "b".into(), "c".into()]),
     );
 }
+#[visible_async(compiler = parse_frames_rustc)]
+async fn parse_frames(log: Log, bytes: Vec<u8>) -> Result<Vec<Frame>, ParseError> {
+    let mut frames = Vec::new();
+    let mut pos = 0usize;
+    let _guard = Noisy::new(&log, "parser");
+    while pos < bytes.len() {
+        let tag = bytes[pos];
+        pos += 1;
+        let frame = match tag {
+            0 => {
+                tick(&log, "ping").await;
+                Frame::Ping
+            }
+            1 | 2 => {
+                if pos >= bytes.len() {
+                    return Err(ParseError::Truncated(pos));
+                }
+                let len = ev(&log, "len", bytes[pos] as usize).await;
+                pos += 1;
+                if pos + len > bytes.len() {
+                    let _n = Noisy::new(&log, "truncated");
+                    tick(&log, "before error").await;
+                    return Err(ParseError::Truncated(pos));
+                }
+                let payload = bytes[pos..pos + len].to_vec();
+                pos += len;
+                if tag == 1 {
+                    Frame::Data(ev(&log, "data", payload).await)
+                } else {
+                    let s =
+                        String::from_utf8(payload).map_err(|e| ParseError::Io(e.to_string()))?;
+                    Frame::Text(s)
+                }
+            }
+            other => return Err(ParseError::BadTag(ev(&log, "bad", other).await)),
+        };
+        log.push(format!("frame {frame:?}"));
+        frames.push(frame);
+    }
+    Ok(frames)
+}
+
+#[test]
+fn frame_parser_good_input() {
+    assert_equivalent(
+        |l| parse_frames(l, vec![0, 1, 2, 9, 9, 2, 3, b'a', b'b', b'c', 0]),
+        |l| parse_frames_rustc(l, vec![0, 1, 2, 9, 9, 2, 3, b'a', b'b', b'c', 0]),
+    );
+}
+
+#[test]
+fn frame_parser_truncated_payload() {
+    assert_equivalent(
+        |l| parse_frames(l, vec![0, 1, 5, 1]),
+        |l| parse_frames_rustc(l, vec![0, 1, 5, 1]),
+    );
+}
+
+#[test]
+fn frame_parser_bad_tag_and_bad_utf8() {
+    assert_equivalent(
+        |l| parse_frames(l, vec![0, 7]),
+        |l| parse_frames_rustc(l, vec![0, 7]),
+    );
+    assert_equivalent(
+        |l| parse_frames(l, vec![2, 1, 0xff]),
+        |l| parse_frames_rustc(l, vec![2, 1, 0xff]),
+    );
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
-
-    #[visible_async(compiler = parse_frames_rustc)]
-    async fn parse_frames(log: Log, bytes: Vec<u8>) -> Result<Vec<Frame>, ParseError> {
-        let mut frames = Vec::new();
-        let mut pos = 0usize;
-        let _guard = Noisy::new(&log, "parser");
-        while pos < bytes.len() {
-            let tag = bytes[pos];
-            pos += 1;
-            let frame = match tag {
-                0 => {
-                    tick(&log, "ping").await;
-                    Frame::Ping
-                }
-                1 | 2 => {
-                    if pos >= bytes.len() {
-                        return Err(ParseError::Truncated(pos));
-                    }
-                    let len = ev(&log, "len", bytes[pos] as usize).await;
-                    pos += 1;
-                    if pos + len > bytes.len() {
-                        let _n = Noisy::new(&log, "truncated");
-                        tick(&log, "before error").await;
-                        return Err(ParseError::Truncated(pos));
-                    }
-                    let payload = bytes[pos..pos + len].to_vec();
-                    pos += len;
-                    if tag == 1 {
-                        Frame::Data(ev(&log, "data", payload).await)
-                    } else {
-                        let s = String::from_utf8(payload)
-                            .map_err(|e| ParseError::Io(e.to_string()))?;
-                        Frame::Text(s)
-                    }
-                }
-                other => return Err(ParseError::BadTag(ev(&log, "bad", other).await)),
-            };
-            log.push(format!("frame {frame:?}"));
-            frames.push(frame);
-        }
-        Ok(frames)
-    }
-
-    #[test]
-    #[ignore = "transform bug: `E::A(x.await)` in a non-tail branch resumes as `{ __tmp0 } (__output)` at statement start, parsed as a block then a parenthesised expression: the value is the callee, the call is lost (E0308)"]
-    fn frame_parser_good_input() {
-        assert_equivalent(
-            |l| parse_frames(l, vec![0, 1, 2, 9, 9, 2, 3, b'a', b'b', b'c', 0]),
-            |l| parse_frames_rustc(l, vec![0, 1, 2, 9, 9, 2, 3, b'a', b'b', b'c', 0]),
-        );
-    }
-
-    #[test]
-    #[ignore = "transform bug: `E::A(x.await)` in a non-tail branch resumes as `{ __tmp0 } (__output)` at statement start, parsed as a block then a parenthesised expression: the value is the callee, the call is lost (E0308)"]
-    fn frame_parser_truncated_payload() {
-        assert_equivalent(
-            |l| parse_frames(l, vec![0, 1, 5, 1]),
-            |l| parse_frames_rustc(l, vec![0, 1, 5, 1]),
-        );
-    }
-
-    #[test]
-    #[ignore = "transform bug: `E::A(x.await)` in a non-tail branch resumes as `{ __tmp0 } (__output)` at statement start, parsed as a block then a parenthesised expression: the value is the callee, the call is lost (E0308)"]
-    fn frame_parser_bad_tag_and_bad_utf8() {
-        assert_equivalent(
-            |l| parse_frames(l, vec![0, 7]),
-            |l| parse_frames_rustc(l, vec![0, 7]),
-        );
-        assert_equivalent(
-            |l| parse_frames(l, vec![2, 1, 0xff]),
-            |l| parse_frames_rustc(l, vec![2, 1, 0xff]),
-        );
-    }
 
     #[visible_async(compiler = explicit_state_machine_rustc)]
     async fn explicit_state_machine(log: Log, input: Vec<u8>) -> (Vec<u32>, PState) {
