@@ -4,6 +4,7 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    unused_macros,
     unused_imports,
     dead_code,
     unused_assignments,
@@ -706,36 +707,50 @@ fn shadowed_value_is_still_dropped_at_scope_end() {
     assert_equivalent(shadowed_alive, shadowed_alive_rustc);
 }
 
+#[visible_async(compiler = late_init_in_loop_rustc)]
+async fn late_init_in_loop(log: Log) -> u32 {
+    let result;
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let v = ev(&log, "try", tries).await;
+        if v > 2 {
+            result = v * 10;
+            break;
+        }
+    }
+    result + tries
+}
+
+#[test]
+fn local_initialized_inside_a_loop_after_an_await() {
+    assert_equivalent(late_init_in_loop, late_init_in_loop_rustc);
+}
+
+macro_rules! consume {
+    ($e:expr) => {
+        drop($e)
+    };
+}
+
+#[visible_async(compiler = declared_then_assigned_rustc)]
+async fn declared_then_assigned(log: Log) -> usize {
+    let late;
+    let _first = Noisy::new(&log, "first");
+    tick(&log, "t").await;
+    late = Noisy::new(&log, "late");
+    tick(&log, "t2").await;
+    late.name().len()
+}
+
+#[test]
+fn local_declared_before_an_await_and_assigned_after() {
+    assert_equivalent(declared_then_assigned, declared_then_assigned_rustc);
+}
+
 #[cfg(any())]
 mod pending {
     use super::*;
-
-    #[visible_async(compiler = late_init_in_loop_rustc)]
-    async fn late_init_in_loop(log: Log) -> u32 {
-        let result;
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let v = ev(&log, "try", tries).await;
-            if v > 2 {
-                result = v * 10;
-                break;
-            }
-        }
-        result + tries
-    }
-
-    #[test]
-    #[ignore = "transform bug: `let result; loop { .. f().await; if .. { result = v; break } }`: the uninitialized local is stored in the state (E0381) and re-bound without `mut` (E0384 cannot assign twice)"]
-    fn local_initialized_inside_a_loop_after_an_await() {
-        assert_equivalent(late_init_in_loop, late_init_in_loop_rustc);
-    }
-
-    macro_rules! consume {
-        ($e:expr) => {
-            drop($e)
-        };
-    }
 
     #[visible_async(compiler = consumed_by_user_macro_rustc)]
     async fn consumed_by_user_macro(log: Log) {
@@ -763,22 +778,6 @@ mod pending {
     #[ignore = "transform bug: moving out of a box (`let inner = *boxed;`) is not a move for the analysis (deref is a place): `boxed` is stored across the await, E0382"]
     fn value_moved_out_of_a_box_with_deref() {
         assert_equivalent(moved_out_of_box, moved_out_of_box_rustc);
-    }
-
-    #[visible_async(compiler = declared_then_assigned_rustc)]
-    async fn declared_then_assigned(log: Log) -> usize {
-        let late;
-        let _first = Noisy::new(&log, "first");
-        tick(&log, "t").await;
-        late = Noisy::new(&log, "late");
-        tick(&log, "t2").await;
-        late.name().len()
-    }
-
-    #[test]
-    #[ignore = "transform bug: `let late; f().await; late = ..;`: the uninitialized local is stored in the state (E0381 used binding `late` is not initialized, E0384 assign twice)"]
-    fn local_declared_before_an_await_and_assigned_after() {
-        assert_equivalent(declared_then_assigned, declared_then_assigned_rustc);
     }
 
     #[visible_async(compiler = field_moved_out_rustc)]

@@ -226,7 +226,7 @@ impl<'a> Lowerer<'a> {
         }
         out.extend(self.body_rest(&body.stmts, 0));
         self.frames.pop();
-        out
+        resolve_deferred_lets(&out)
     }
 
     /// The resume code of `SuspendK`, after the awaited output is in `__output` and the
@@ -253,7 +253,7 @@ impl<'a> Lowerer<'a> {
         }
         let out = self.resume_stmts(&body.stmts, k, true);
         self.frames.pop();
-        out
+        resolve_deferred_lets(&out)
     }
 
     /// Statements of the body from `start` on, ending in `return Poll::Ready(..)`.
@@ -559,7 +559,17 @@ impl<'a> Lowerer<'a> {
 
     fn fwd_stmt(&mut self, stmt: &Stmt, last: bool) -> StmtOut {
         if !self.an.contains_await(stmt) {
-            let out = self.verbatim_stmt(stmt);
+            let mut out = self.verbatim_stmt(stmt);
+            if let Stmt::Local(syn::Local {
+                init: None,
+                pat: Pat::Ident(_),
+                ..
+            }) = stmt
+            {
+                // `let x;` with no type: an arm that never assigns `x` could not infer it.
+                let marker = syn::Ident::new(DEFERRED_LET, Span::call_site());
+                out = quote!(#marker! { #out });
+            }
             if let Stmt::Local(local) = stmt {
                 self.declare_pat(&local.pat);
             }
@@ -1505,6 +1515,61 @@ enum StmtOut {
     Stmts(Vec<TokenStream>),
     Tail(Vec<TokenStream>, TokenStream),
     Diverges(Vec<TokenStream>),
+}
+
+const DEFERRED_LET: &str = "__visible_async_deferred_let";
+
+/// Keeps each deferred `let x;` (see `fwd_stmt`) only in arms that mention `x` elsewhere.
+fn resolve_deferred_lets(code: &TokenStream) -> TokenStream {
+    fn walk(tokens: TokenStream, whole: &TokenStream) -> TokenStream {
+        let mut out = Vec::new();
+        let mut iter = tokens.into_iter();
+        while let Some(tt) = iter.next() {
+            match tt {
+                proc_macro2::TokenTree::Ident(ref i) if i == DEFERRED_LET => {
+                    let _bang = iter.next();
+                    let Some(proc_macro2::TokenTree::Group(g)) = iter.next() else {
+                        continue;
+                    };
+                    let name = g
+                        .stream()
+                        .into_iter()
+                        .find_map(|t| match t {
+                            proc_macro2::TokenTree::Ident(i) if i != "let" && i != "mut" => {
+                                Some(i.to_string())
+                            }
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    // The declaration itself is one mention.
+                    if count(whole, &name) > 1 {
+                        out.extend(g.stream());
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => {
+                    let mut inner = proc_macro2::Group::new(g.delimiter(), walk(g.stream(), whole));
+                    inner.set_span(g.span());
+                    out.push(proc_macro2::TokenTree::Group(inner));
+                }
+                other => out.push(other),
+            }
+        }
+        out.into_iter().collect()
+    }
+    walk(code.clone(), code)
+}
+
+/// How many times an identifier occurs in tokens.
+fn count(tokens: &TokenStream, name: &str) -> usize {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => usize::from(i == name),
+            proc_macro2::TokenTree::Group(g) => count(&g.stream(), name),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Whether a statement visibly never completes: `return`, `panic!` and friends, or a `loop`
