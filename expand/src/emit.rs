@@ -391,7 +391,7 @@ pub fn emit(
             }
         }
 
-        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init)]
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::while_immutable_condition)]
         let future = ::visible_async::__private::VisibleFuture::new(#unresumed_init, |mut #state, #cx| #poll_label loop {
             match #state.as_mut().project() {
                 #proj::Unresumed { .. } => {

@@ -135,6 +135,11 @@ impl Lowerer<'_> {
                     if before_await && Self::hoisted(children, i) {
                         let temp = self.temp(child);
                         let span = child.span();
+                        let v = if matches!(child, Expr::Paren(_)) {
+                            strip_parens(v)
+                        } else {
+                            v
+                        };
                         stmts.push(quote_spanned!(span=> let #temp = #v;));
                         parts.push(render(&temp, ctx));
                     } else {
@@ -555,5 +560,19 @@ impl Lowerer<'_> {
         } else {
             quote!(break #label #value)
         }
+    }
+}
+
+/// `(x)` as `x` (for a parenthesized expression, not a tuple): kept in a `let`, it needs no
+/// parentheses.
+fn strip_parens(value: TokenStream) -> TokenStream {
+    let mut tokens = value.clone().into_iter();
+    match (tokens.next(), tokens.next()) {
+        (Some(proc_macro2::TokenTree::Group(g)), None)
+            if g.delimiter() == proc_macro2::Delimiter::Parenthesis =>
+        {
+            g.stream()
+        }
+        _ => value,
     }
 }
