@@ -5,6 +5,7 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    clippy::never_loop,
     unused_imports,
     dead_code,
     unused_assignments,
@@ -13,7 +14,6 @@
     clippy::assign_op_pattern,
     clippy::useless_format,
     clippy::let_and_return,
-    clippy::never_loop,
     clippy::single_match,
     clippy::redundant_closure_call,
     clippy::redundant_pattern_matching,

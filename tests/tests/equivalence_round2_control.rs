@@ -6,6 +6,8 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    unreachable_code,
+    clippy::never_loop,
     clippy::useless_vec,
     clippy::while_let_on_iterator,
     clippy::await_holding_lock,
@@ -13,16 +15,12 @@
     dead_code,
     unused_assignments,
     unused_variables,
-    unused_labels,
-    unreachable_code,
     irrefutable_let_patterns,
-    unused_parens,
     clippy::needless_range_loop,
     clippy::needless_return,
     clippy::assign_op_pattern,
     clippy::useless_format,
     clippy::let_and_return,
-    clippy::never_loop,
     clippy::single_match,
     clippy::redundant_closure_call,
     clippy::redundant_pattern_matching,

@@ -5,6 +5,7 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    clippy::never_loop,
     clippy::useless_format,
     clippy::match_single_binding,
     unused_imports,
@@ -12,16 +13,13 @@
     unused_assignments,
     unused_variables,
     unused_must_use,
-    unreachable_code,
     clippy::needless_range_loop,
     clippy::needless_return,
     clippy::let_and_return,
-    clippy::never_loop,
     clippy::single_match,
     clippy::redundant_closure_call,
     clippy::redundant_pattern_matching,
     clippy::let_underscore_future,
-    clippy::let_unit_value,
     clippy::drop_non_drop,
     clippy::useless_vec
 )]

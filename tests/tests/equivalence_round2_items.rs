@@ -6,6 +6,7 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    clippy::never_loop,
     clippy::drop_non_drop,
     clippy::while_let_on_iterator,
     clippy::await_holding_lock,
@@ -19,12 +20,10 @@
     clippy::needless_range_loop,
     clippy::needless_return,
     clippy::let_and_return,
-    clippy::never_loop,
     clippy::single_match,
     clippy::redundant_closure_call,
     clippy::redundant_pattern_matching,
     clippy::useless_format,
-    clippy::let_unit_value,
     clippy::unused_unit,
     clippy::used_underscore_binding,
     clippy::needless_lifetimes,
