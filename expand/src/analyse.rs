@@ -342,7 +342,11 @@ impl Walker<'_> {
             if self.stmt(stmt) {
                 any = true;
                 self.an.has_await.insert(node_id(stmt));
-                if self.closure_depth == 0 && needs_join(&block.stmts[i + 1..]) {
+                let rest = &block.stmts[i + 1..];
+                if self.closure_depth == 0
+                    && (needs_join(rest)
+                        || (!rest.is_empty() && conditional_let(stmt, &self.an.has_await)))
+                {
                     let pos = self.tick();
                     let index = self.an.awaits.len();
                     self.an.awaits.push(AwaitPoint {
@@ -812,6 +816,42 @@ fn needs_join(rest: &[Stmt]) -> bool {
         syn::visit::Visit::visit_stmt(&mut find, stmt);
     }
     find.0
+}
+
+/// `let v = if c { Some(x.await) } else { None };`: a `let` whose value may come from a path
+/// that suspends or from one that does not. The code after it, repeated in both arms, could
+/// not infer `v`'s type in the arm that did not suspend, so the paths meet in a join state.
+fn conditional_let(stmt: &Stmt, has_await: &HashSet<NodeId>) -> bool {
+    struct Find<'h> {
+        has_await: &'h HashSet<NodeId>,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            let branching = matches!(expr, Expr::If(_) | Expr::Match(_))
+                || matches!(expr, Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)));
+            if branching && self.has_await.contains(&node_id(expr)) {
+                self.found = true;
+                return;
+            }
+            syn::visit::visit_expr(self, expr);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let Some(init) = &local.init else {
+        return false;
+    };
+    let mut find = Find {
+        has_await,
+        found: false,
+    };
+    syn::visit::Visit::visit_expr(&mut find, &init.expr);
+    find.found
 }
 
 /// Calls `f` on each binding of a pattern, taking only the first alternative of or-patterns.

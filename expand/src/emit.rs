@@ -201,7 +201,7 @@ pub fn emit(
         } else if point.join {
             format!(
                 " Passed through after `{}` ({location}), where the paths out of its `.await`s meet, \
-                 so that the code after it, which makes closures or `async` blocks, exists once.",
+                 so that the code after it exists once.",
                 point.text
             )
         } else {
