@@ -202,7 +202,7 @@ pub fn emit(
             format!(
                 " Passed through after `{}` ({location}), where the paths out of its `.await`s meet, \
                  so that the code after it exists once.",
-                point.text
+                shorten(&point.text)
             )
         } else {
             format!(" Suspended at `{}.await` ({location}).", point.text)
@@ -426,6 +426,16 @@ fn enum_name(ident: &syn::Ident, mentioned: &std::collections::HashSet<String>) 
     // Spanned at the function's name, so that compiler notes about the state ("required
     // because it appears within the type `HoldsRc<..>`") point at the user's function.
     syn::Ident::new(&name, ident.span())
+}
+
+/// A statement's text cut to a readable length for a doc line.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(MAX).collect();
+    format!("{cut}…")
 }
 
 fn field_ident(ident: &syn::Ident) -> syn::Ident {
