@@ -54,7 +54,6 @@ fn camel(name: &str) -> String {
 struct TypeParams {
     names: HashMap<Key, syn::Ident>,
     order: Vec<syn::Ident>,
-    used: HashMap<String, usize>,
 }
 
 impl TypeParams {
@@ -80,7 +79,6 @@ impl TypeParams {
             count += 1;
             name = format!("{base}{count}");
         }
-        self.used.insert(name.clone(), 1);
         let ident = syn::Ident::new(&name, Span::call_site());
         self.order.push(ident.clone());
         ident
@@ -156,7 +154,6 @@ pub fn emit(
     let mut types = TypeParams {
         names: HashMap::new(),
         order: Vec::new(),
-        used: HashMap::new(),
     };
 
     // `Unresumed`: the arguments, in order.

@@ -85,6 +85,17 @@ enum Frame {
     Block { label: syn::Lifetime },
 }
 
+impl Flow {
+    /// The flow as one expression, and whether it always suspends.
+    fn into_expr(self) -> (TokenStream, bool) {
+        match self {
+            Flow::Value(s, v) if s.is_empty() => (v, false),
+            Flow::Value(s, v) => (quote!({ #(#s)* #v }), false),
+            Flow::Diverges(s) => (quote!({ #(#s)* }), true),
+        }
+    }
+}
+
 /// A field of a `SuspendN` variant.
 #[derive(Clone)]
 pub struct Field {
@@ -295,6 +306,17 @@ impl<'a> Lowerer<'a> {
     }
 
     // ----- frames and fields --------------------------------------------------------------
+
+    /// Enters a scope whose first values are the bindings of `pats` (`if let`, arms, `for`).
+    fn push_scope(&mut self, pats: &[&Pat]) {
+        self.frames.push(Frame::Scope {
+            slots: Vec::new(),
+            body: false,
+        });
+        for pat in pats {
+            self.declare_pat(pat);
+        }
+    }
 
     fn push_slot(&mut self, key: Key, ident: syn::Ident, mutable: bool) {
         if let Some(Frame::Scope { slots, .. }) = self
@@ -584,10 +606,7 @@ impl<'a> Lowerer<'a> {
                     return StmtOut::Stmts(Vec::new());
                 };
                 if self.an.contains_await(&*init.expr) {
-                    self.frames.push(Frame::Scope {
-                        slots: Vec::new(),
-                        body: false,
-                    });
+                    self.push_scope(&[]);
                     let flow = self.fwd_expr(&init.expr, let_ctx(&local.pat));
                     self.frames.pop();
                     self.finish_local(local, flow, None)
@@ -599,19 +618,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Stmt::Expr(expr, semi) => {
-                self.frames.push(Frame::Scope {
-                    slots: Vec::new(),
-                    body: false,
-                });
+                self.push_scope(&[]);
                 let flow = self.fwd_expr(expr, Ctx::Value);
                 self.frames.pop();
                 Self::finish_expr_stmt(flow, semi.is_none() && last)
             }
             Stmt::Macro(m) => {
-                self.frames.push(Frame::Scope {
-                    slots: Vec::new(),
-                    body: false,
-                });
+                self.push_scope(&[]);
                 let flow = self.fwd_macro(&m.mac, None);
                 self.frames.pop();
                 let semi = &m.semi_token;
@@ -719,10 +732,7 @@ impl<'a> Lowerer<'a> {
                     return (out, None, false);
                 };
                 if self.an.contains(&*init.expr, k) {
-                    self.frames.push(Frame::Scope {
-                        slots: Vec::new(),
-                        body: false,
-                    });
+                    self.push_scope(&[]);
                     let flow = self.resume_expr(&init.expr, k, let_ctx(&local.pat));
                     let ends = self.temporaries_end();
                     self.frames.pop();
@@ -737,20 +747,14 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Stmt::Expr(expr, semi) => {
-                self.frames.push(Frame::Scope {
-                    slots: Vec::new(),
-                    body: false,
-                });
+                self.push_scope(&[]);
                 let flow = self.resume_expr(expr, k, Ctx::Value);
                 let ends = self.temporaries_end();
                 self.frames.pop();
                 with_ends(Self::finish_expr_stmt(flow, semi.is_none() && last), ends)
             }
             Stmt::Macro(m) => {
-                self.frames.push(Frame::Scope {
-                    slots: Vec::new(),
-                    body: false,
-                });
+                self.push_scope(&[]);
                 let flow = self.fwd_macro(&m.mac, Some(k));
                 let ends = self.temporaries_end();
                 self.frames.pop();
@@ -776,13 +780,7 @@ impl<'a> Lowerer<'a> {
 
     /// Forward code of a block, with `pats` bound at its start (`if let`, arms, `for`).
     fn fwd_block(&mut self, block: &Block, pats: &[&Pat]) -> (TokenStream, bool) {
-        self.frames.push(Frame::Scope {
-            slots: Vec::new(),
-            body: false,
-        });
-        for pat in pats {
-            self.declare_pat(pat);
-        }
+        self.push_scope(pats);
         let split = self.an.contains_await(block);
         let (stmts, tail, diverged) = self.fwd_stmts(&block.stmts, split);
         self.frames.pop();
@@ -793,13 +791,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resume_block(&mut self, block: &Block, k: usize, pats: &[&Pat]) -> (TokenStream, bool) {
-        self.frames.push(Frame::Scope {
-            slots: Vec::new(),
-            body: false,
-        });
-        for pat in pats {
-            self.declare_pat(pat);
-        }
+        self.push_scope(pats);
         let (stmts, tail, diverged) = self.resume_stmts_parts(&block.stmts, k);
         self.frames.pop();
         (
@@ -823,13 +815,7 @@ impl<'a> Lowerer<'a> {
                 Self::block_flow(self.resume_block(&b.block, k, pats))
             }
             _ => {
-                self.frames.push(Frame::Scope {
-                    slots: Vec::new(),
-                    body: false,
-                });
-                for pat in pats {
-                    self.declare_pat(pat);
-                }
+                self.push_scope(pats);
                 let mut rebinds = self.rebinds(k);
                 let flow = self.resume_expr(expr, k, Ctx::Value);
                 self.frames.pop();
@@ -854,18 +840,8 @@ impl<'a> Lowerer<'a> {
                 self.fwd_block(&b.block, pats)
             }
             _ => {
-                self.frames.push(Frame::Scope {
-                    slots: Vec::new(),
-                    body: false,
-                });
-                for pat in pats {
-                    self.declare_pat(pat);
-                }
-                let out = match self.fwd_expr(expr, Ctx::Value) {
-                    Flow::Value(s, v) if s.is_empty() => (v, false),
-                    Flow::Value(s, v) => (quote!({ #(#s)* #v }), false),
-                    Flow::Diverges(s) => (quote!({ #(#s)* }), true),
-                };
+                self.push_scope(pats);
+                let out = self.fwd_expr(expr, Ctx::Value).into_expr();
                 self.frames.pop();
                 out
             }
@@ -876,11 +852,7 @@ impl<'a> Lowerer<'a> {
 
     /// Forward code of an expression as a single expression.
     fn fwd_expr_tokens(&mut self, expr: &Expr) -> TokenStream {
-        match self.fwd_expr(expr, Ctx::Value) {
-            Flow::Value(s, v) if s.is_empty() => v,
-            Flow::Value(s, v) => quote!({ #(#s)* #v }),
-            Flow::Diverges(s) => quote!({ #(#s)* }),
-        }
+        self.fwd_expr(expr, Ctx::Value).into_expr().0
     }
 
     fn fwd_expr(&mut self, expr: &Expr, ctx: Ctx) -> Flow {
@@ -1080,11 +1052,7 @@ impl<'a> Lowerer<'a> {
     fn fwd_else(&mut self, els: &Expr) -> (TokenStream, bool) {
         match els {
             Expr::Block(b) => self.fwd_block(&b.block, &[]),
-            other => match self.fwd_expr(other, Ctx::Value) {
-                Flow::Value(s, v) if s.is_empty() => (v, false),
-                Flow::Value(s, v) => (quote!({ #(#s)* #v }), false),
-                Flow::Diverges(s) => (quote!({ #(#s)* }), true),
-            },
+            other => self.fwd_expr(other, Ctx::Value).into_expr(),
         }
     }
 
@@ -1118,10 +1086,7 @@ impl<'a> Lowerer<'a> {
         }
         // A plain condition is a scope of its own: its temporaries are dropped before the
         // branch runs, so its statements go inside it.
-        self.frames.push(Frame::Scope {
-            slots: Vec::new(),
-            body: false,
-        });
+        self.push_scope(&[]);
         let flow = match k {
             Some(k) => self.resume_expr(cond, k, Ctx::Value),
             None => self.fwd_expr(cond, Ctx::Value),
@@ -1384,10 +1349,7 @@ impl<'a> Lowerer<'a> {
         let key = Key::Iter(n);
         let in_body = k.is_some_and(|k| self.an.contains(&f.body, k));
         let at_head = head_join.is_some() && head_join == k;
-        self.frames.push(Frame::Scope {
-            slots: Vec::new(),
-            body: false,
-        });
+        self.push_scope(&[]);
         let mut out = Vec::new();
         if in_body || at_head {
             self.push_slot(key, iter.clone(), true);
