@@ -94,7 +94,6 @@ pub struct Analysis {
     pub format_uses: HashMap<NodeId, Vec<(String, usize)>>,
     /// The parsed arguments of known macros, by the macro's node.
     pub macros: HashMap<NodeId, MacroArgs>,
-    pub errors: Vec<syn::Error>,
 }
 
 impl Analysis {

@@ -56,9 +56,6 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     }
     let inputs: Vec<&FnArg> = item.sig.inputs.iter().collect();
     let an = analyse::analyse(&inputs, &item.block);
-    if !an.errors.is_empty() {
-        return Err(an.errors);
-    }
 
     let params = params(&item, &an);
     let sig = signature::signature(&item);
