@@ -9,6 +9,9 @@ use core::task::{Context, Poll};
 
 pub use pin_project_lite::pin_project;
 
+mod home;
+pub use home::{Home, HomeGuard};
+
 /// Where a state machine is suspended: the awaited expression and its place in the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AwaitPoint {
@@ -48,15 +51,19 @@ pub trait StateMachine {
 }
 
 pin_project_lite::pin_project! {
-    /// The future a `#[visible_async]` function returns: its state enum, pinned in place, and
-    /// the `poll` closure generated from the body.
+    /// The future a `#[visible_async]` function returns: its state enum, pinned in place, the
+    /// homes of the locals borrowed across an `.await` (`NoHomes` if there are none), and the
+    /// `poll` closure generated from the body.
     ///
     /// The closure lives in the same function body that builds the first state, so rustc can
     /// infer the enum's type parameters from the code that fills its variants.
-    pub struct VisibleFuture<S, F> {
+    pub struct VisibleFuture<S, B, H = NoHomes> {
+        // Dropped first: the guards in the state drop the values in the homes.
         #[pin]
         state: S,
-        poll: F,
+        body: B,
+        #[pin]
+        homes: H,
         // Like the compiler's futures, never `Unpin`: a suspended state may hold borrows of
         // itself.
         #[pin]
@@ -64,7 +71,52 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<S, F> VisibleFuture<S, F> {
+/// The homes of a body that borrows nothing across an `.await`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoHomes;
+
+/// The generated `poll` closure, whether or not it takes homes.
+pub trait Body<S, H> {
+    /// The output of the `async fn`.
+    type Output;
+    /// Runs the body from the current state to the next suspension or the end.
+    fn poll(
+        &mut self,
+        state: Pin<&mut S>,
+        homes: Pin<&mut H>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Self::Output>;
+}
+
+/// A poll closure without homes: `|state, cx| ..`.
+pub struct Plain<F>(F);
+
+/// A poll closure with homes: `|state, homes, cx| ..`.
+pub struct Homed<F>(F);
+
+impl<S, F, T> Body<S, NoHomes> for Plain<F>
+where
+    F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
+{
+    type Output = T;
+    #[inline]
+    fn poll(&mut self, state: Pin<&mut S>, _: Pin<&mut NoHomes>, cx: &mut Context<'_>) -> Poll<T> {
+        (self.0)(state, cx)
+    }
+}
+
+impl<S, H, F, T> Body<S, H> for Homed<F>
+where
+    F: FnMut(Pin<&mut S>, Pin<&mut H>, &mut Context<'_>) -> Poll<T>,
+{
+    type Output = T;
+    #[inline]
+    fn poll(&mut self, state: Pin<&mut S>, homes: Pin<&mut H>, cx: &mut Context<'_>) -> Poll<T> {
+        (self.0)(state, homes, cx)
+    }
+}
+
+impl<S, F> VisibleFuture<S, Plain<F>> {
     /// Wraps the initial (`Unresumed`) state and the body's `poll` closure.
     #[inline]
     pub const fn new<T>(state: S, poll: F) -> Self
@@ -73,13 +125,31 @@ impl<S, F> VisibleFuture<S, F> {
     {
         Self {
             state,
-            poll,
+            body: Plain(poll),
+            homes: NoHomes,
             _pinned: PhantomPinned,
         }
     }
 }
 
-impl<S: StateMachine, F> VisibleFuture<S, F> {
+impl<S, H, F> VisibleFuture<S, Homed<F>, H> {
+    /// Like [`VisibleFuture::new`], for a body with locals borrowed across an `.await`: `homes`
+    /// is the (empty) struct of their homes, which the closure fills and reaches.
+    #[inline]
+    pub const fn with_homes<T>(state: S, homes: H, poll: F) -> Self
+    where
+        F: FnMut(Pin<&mut S>, Pin<&mut H>, &mut Context<'_>) -> Poll<T>,
+    {
+        Self {
+            state,
+            body: Homed(poll),
+            homes,
+            _pinned: PhantomPinned,
+        }
+    }
+}
+
+impl<S: StateMachine, B, H> VisibleFuture<S, B, H> {
     /// The name of the `async fn` this future came from.
     pub fn function_name(&self) -> &'static str {
         S::FUNCTION
@@ -96,21 +166,21 @@ impl<S: StateMachine, F> VisibleFuture<S, F> {
     }
 }
 
-impl<S, F, T> Future for VisibleFuture<S, F>
+impl<S, B, H> Future for VisibleFuture<S, B, H>
 where
     S: StateMachine,
-    F: FnMut(Pin<&mut S>, &mut Context<'_>) -> Poll<T>,
+    B: Body<S, H>,
 {
-    type Output = T;
+    type Output = B::Output;
 
     #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<B::Output> {
         let this = self.project();
         // A panic in the body leaves the state `Panicked` by itself, but a panic inside an
         // awaited future unwinds while the state still holds it: like rustc, drop what the
         // state holds and poison it.
         let mut state = PoisonOnUnwind(this.state);
-        let output = (this.poll)(state.0.as_mut(), cx);
+        let output = this.body.poll(state.0.as_mut(), this.homes, cx);
         if output.is_ready() {
             // The body's locals are already dropped; like rustc, the future is now spent.
             state.0.set(S::RETURNED);
@@ -130,7 +200,7 @@ impl<S: StateMachine> Drop for PoisonOnUnwind<'_, S> {
     }
 }
 
-impl<S: StateMachine, F> fmt::Debug for VisibleFuture<S, F> {
+impl<S: StateMachine, B, H> fmt::Debug for VisibleFuture<S, B, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct(S::FUNCTION);
         d.field("state", &format_args!("{}", self.state.state_name()));
@@ -141,6 +211,18 @@ impl<S: StateMachine, F> fmt::Debug for VisibleFuture<S, F> {
         d.finish_non_exhaustive()
     }
 }
+
+/// The output type of a future, as a value that borrows nothing.
+#[must_use]
+pub fn output_of<F: Future>(_: &F) -> core::marker::PhantomData<F::Output> {
+    core::marker::PhantomData
+}
+
+/// Stands after the `return` of a function whose state machine has pinned homes, with the
+/// body as written in an `async` block: never run, but rustc type- and borrow-checks the
+/// block like the `async fn` it came from. That check is what makes the erased lifetimes of
+/// the homes sound: the state machine only makes borrows that the original body makes.
+pub fn borrow_check<T, F: Future<Output = T>>(_: core::marker::PhantomData<T>, _: F) {}
 
 /// Panics with rustc's message for polling an `async fn` future after it completed.
 #[cold]
