@@ -94,6 +94,11 @@ pub struct Analysis {
     pub format_uses: HashMap<NodeId, Vec<(String, usize)>>,
     /// The parsed arguments of known macros, by the macro's node.
     pub macros: HashMap<NodeId, MacroArgs>,
+    /// Paths used by value (moved or copied): the position of the use and the starts of the
+    /// loops around it.
+    moved_paths: HashMap<NodeId, (u32, Vec<u32>)>,
+    /// Loop start to loop end, by position.
+    loop_ends: HashMap<u32, u32>,
 }
 
 impl Analysis {
@@ -133,6 +138,30 @@ impl Analysis {
             return used_after && !moved;
         }
         !moved || used_after
+    }
+
+    /// Whether a path used by value is the last use of the value it names: nothing reads the
+    /// binding after it before a new value is assigned (in a loop, the next iteration counts).
+    /// Branches are not told apart, so a use in another branch counts as later.
+    pub fn is_last_use(&self, path: NodeId) -> bool {
+        let (Some(&b), Some((pos, loops))) = (self.uses.get(&path), self.moved_paths.get(&path))
+        else {
+            return false;
+        };
+        let binding = &self.bindings[b];
+        let mut events = binding.events.clone();
+        events.sort_by_key(|&(p, _)| p);
+        let first_after = events.iter().find(|&&(p, _)| p > *pos);
+        let again = loops
+            .iter()
+            .filter(|&&start| binding.decl_pos < start)
+            .filter_map(|start| self.loop_ends.get(start).map(|&end| (*start, end)))
+            .collect::<Vec<_>>();
+        let first_wrapped = events
+            .iter()
+            .find(|&&(p, _)| p < *pos && again.iter().any(|&(s, e)| (s..=e).contains(&p)));
+        let replaced = |e: Option<&(u32, Event)>| e.is_none_or(|&(_, ev)| ev == Event::Init);
+        replaced(first_after) && (again.is_empty() || replaced(first_wrapped))
     }
 
     /// Whether binding `b` is mentioned at all after suspension point `k`.
@@ -442,6 +471,10 @@ impl Walker<'_> {
                     };
                     if let Some(b) = self.record(&name, event) {
                         self.an.uses.insert(node_id(p), b);
+                        if event == Event::Move {
+                            let loops = self.loops.iter().map(|&(start, _)| start).collect();
+                            self.an.moved_paths.insert(node_id(p), (self.pos, loops));
+                        }
                     }
                 }
                 false
@@ -716,6 +749,7 @@ impl Walker<'_> {
         self.loops.push((start, u32::MAX));
         let any = f(self);
         let end = self.tick();
+        self.an.loop_ends.insert(start, end);
         self.loops.truncate(index);
         if any && self.closure_depth == 0 && needs_join(&body.stmts) {
             // The body makes closures or `async` blocks: it must exist once, so every

@@ -119,11 +119,16 @@ pub fn emit(
 
     // Lowering finds the bindings that a newer one shadows while both are kept; they get
     // hidden names and the body is lowered again (each round renames at least one more).
+    // Likewise it finds the locals that a value kept across an `.await` may borrow: they get
+    // a pinned home and the body is lowered again.
+    let borrows = crate::borrows::borrows(an, body);
+    let mut homed: std::collections::HashSet<usize> = std::collections::HashSet::new();
     let mut renamed: HashMap<usize, syn::Ident> = HashMap::new();
     let (lowerer, unresumed_code, resume_codes) = loop {
-        let mut lowerer = Lowerer::new(an, name.clone(), option_try);
+        let mut lowerer = Lowerer::new(an, &borrows, name.clone(), option_try);
         lowerer.unit_output = sig.unit_output;
         lowerer.renamed.clone_from(&renamed);
+        lowerer.set_homed(&homed);
         lowerer.arg_kept = params
             .iter()
             .map(|p| p.pat.is_none_or(|pat| matches!(pat, syn::Pat::Wild(_))))
@@ -138,9 +143,16 @@ pub fn emit(
             .copied()
             .filter(|b| !renamed.contains_key(b))
             .collect();
-        if fresh.is_empty() || !lowerer.errors.is_empty() {
+        let unhomed: Vec<usize> = lowerer
+            .needs_home
+            .iter()
+            .copied()
+            .filter(|b| !homed.contains(b))
+            .collect();
+        if (fresh.is_empty() && unhomed.is_empty()) || !lowerer.errors.is_empty() {
             break (lowerer, unresumed_code, resume_codes);
         }
+        homed.extend(unhomed);
         for b in fresh {
             let original = an.bindings[b].ident.to_string();
             let original = original.trim_start_matches("r#");
@@ -182,12 +194,22 @@ pub fn emit(
         for field in fields.iter().rev() {
             let ty = types.get(field.key, &field.name);
             let fname = &field.name;
-            decls.push(quote!(#fname: #ty));
+            if field.homed {
+                decls.push(quote!(#fname: ::visible_async::__private::HomeGuard<#ty>));
+            } else {
+                decls.push(quote!(#fname: #ty));
+            }
         }
         let held: Vec<String> = fields
             .iter()
             .filter(|f| matches!(f.key, Key::Binding(_)))
-            .map(|f| format!("`{}`", f.name))
+            .map(|f| {
+                if f.homed {
+                    format!("`{}` (in its pinned home)", f.name)
+                } else {
+                    format!("`{}`", f.name)
+                }
+            })
             .collect();
         let location = location(point.span);
         let mut doc = if point.loop_head {
@@ -223,9 +245,9 @@ pub fn emit(
             .iter()
             .map(|f| {
                 let (fname, binding) = (&f.name, &f.binding);
-                let mutability =
-                    (f.mutable && f.binding == f.name && matches!(f.key, Key::Binding(_)))
-                        .then(|| quote!(mut));
+                let mutability = (f.homed
+                    || (f.mutable && f.binding == f.name && matches!(f.key, Key::Binding(_))))
+                .then(|| quote!(mut));
                 if binding == fname && matches!(f.key, Key::Binding(_)) {
                     quote!(#mutability #binding)
                 } else {
@@ -339,6 +361,41 @@ pub fn emit(
         quote!(#replace::Unresumed { #(#binds),* })
     };
 
+    let homes = homes(&lowerer, an, &name, &mut types);
+    let (homes_decl, constructor, homes_init, homes_param, finish) = match homes {
+        Some((decl, init)) => {
+            let param = hidden("__homes");
+            let check = checked_copy(body, an, params);
+            let output = hidden("__output");
+            let output_of = if sig.opaque_output {
+                quote!(::core::marker::PhantomData)
+            } else {
+                quote!(::visible_async::__private::output_of(&future))
+            };
+            let finish = quote! {
+                let #output = #output_of;
+                return future;
+                // Lints on the user's code come from the state machine, once.
+                #[allow(unreachable_code, clippy::all, clippy::pedantic)]
+                let () = ::visible_async::__private::borrow_check(#output, #check);
+            };
+            (
+                decl,
+                quote!(with_homes),
+                quote!(#init,),
+                quote!(mut #param,),
+                finish,
+            )
+        }
+        None => (
+            TokenStream::new(),
+            quote!(new),
+            TokenStream::new(),
+            TokenStream::new(),
+            quote!(future),
+        ),
+    };
+
     let fn_name = sig.ident.to_string();
     let doc = format!(
         " The state machine of `{fn_name}`: one variant per point where it can be suspended."
@@ -388,8 +445,10 @@ pub fn emit(
             }
         }
 
+        #homes_decl
+
         #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::while_immutable_condition)]
-        let future = ::visible_async::__private::VisibleFuture::new(#unresumed_init, |mut #state, #cx| #poll_label loop {
+        let future = ::visible_async::__private::VisibleFuture::#constructor(#unresumed_init, #homes_init |mut #state, #homes_param #cx| #poll_label loop {
             match #state.as_mut().project() {
                 #proj::Unresumed { .. } => {
                     let #unresumed_pattern = #state.as_mut().project_replace(#name::Panicked) else {
@@ -402,8 +461,110 @@ pub fn emit(
                 #proj::Panicked => ::visible_async::__private::resumed_after_panicking(),
             }
         });
-        future
+        #finish
     })
+}
+
+/// The struct of the pinned homes, beside the state, and the code that builds it; `None` if
+/// nothing is borrowed across an `.await`.
+fn homes(
+    lowerer: &Lowerer<'_>,
+    an: &Analysis,
+    name: &syn::Ident,
+    types: &mut TypeParams,
+) -> Option<(TokenStream, TokenStream)> {
+    let mut homed: Vec<(usize, &syn::Ident)> = lowerer.homed().collect();
+    if homed.is_empty() {
+        return None;
+    }
+    homed.sort_unstable_by_key(|&(b, _)| b);
+    let homes = format_ident!("{}Homes", name);
+    let mut params = Vec::new();
+    let mut decls = Vec::new();
+    let mut inits = Vec::new();
+    let mut listed = Vec::new();
+    for (b, _) in homed {
+        let field = lowerer.field_ident(Key::Binding(b));
+        let ty = types.get(Key::Binding(b), &field);
+        params.push(ty.clone());
+        decls.push(quote!(#[pin] #field: ::visible_async::__private::Home<#ty>));
+        inits.push(quote!(#field: ::visible_async::__private::Home::empty()));
+        listed.push(format!("`{}`", an.bindings[b].ident));
+    }
+    let doc = format!(
+        " Fixed places, pinned with the future, for the locals something borrows across an \
+         `.await`: {}. The state holds a guard for each while it is alive.",
+        listed.join(", ")
+    );
+    let decl = quote! {
+        ::visible_async::__private::pin_project! {
+            #[doc = #doc]
+            #[allow(non_camel_case_types)]
+            struct #homes<#(#params),*> {
+                #(#decls,)*
+            }
+        }
+    };
+    let init = quote! {
+        // SAFETY: the homes are only reached through the guards that fill them.
+        unsafe { #homes { #(#inits,)* } }
+    };
+    Some((decl, init))
+}
+
+/// The body as written, in an `async` block that never runs, after the `return`: rustc type-
+/// and borrow-checks it like the `async fn` it came from. That makes the homes sound (their
+/// borrows have erased lifetimes in the state machine) and reports the body's own borrow
+/// errors as rustc reports them, at the user's tokens.
+fn checked_copy(body: &syn::Block, an: &Analysis, params: &[Param<'_>]) -> TokenStream {
+    use syn::visit::Visit;
+    use syn::visit_mut::VisitMut;
+    // Items hoisted to the top of the function (those of blocks with an `.await`) are already
+    // in scope there, and an `impl` must not exist twice. Node identities are addresses: the
+    // original is asked which blocks are split, the copy is edited in the same order.
+    struct Split<'a> {
+        an: &'a Analysis,
+        split: Vec<bool>,
+    }
+    impl<'ast> Visit<'ast> for Split<'_> {
+        fn visit_block(&mut self, block: &'ast syn::Block) {
+            self.split.push(self.an.contains_await(block));
+            syn::visit::visit_block(self, block);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    struct Strip(std::vec::IntoIter<bool>);
+    impl VisitMut for Strip {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let hoisted = self.0.next().unwrap_or(false);
+            syn::visit_mut::visit_block_mut(self, block);
+            block.stmts.retain(|stmt| match stmt {
+                syn::Stmt::Item(syn::Item::Impl(_)) => false,
+                syn::Stmt::Item(_) => !hoisted,
+                _ => true,
+            });
+        }
+        fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+    }
+    let mut split = Split {
+        an,
+        split: Vec::new(),
+    };
+    split.visit_block(body);
+    let mut copy = body.clone();
+    Strip(split.split.into_iter()).visit_block_mut(&mut copy);
+    // Arguments written as patterns arrive as `__argN`: bind them as the signature did.
+    // Arguments declared `mut` are not `mut` in the signature (the state owns them).
+    let bind = params.iter().filter_map(|p| {
+        let ident = &p.ident;
+        match p.pat {
+            Some(pat) => Some(quote!(let #pat = #ident;)),
+            None if p.mutable => Some(quote!(let mut #ident = #ident;)),
+            None => None,
+        }
+    });
+    let stmts = &copy.stmts;
+    quote!(async move { #(#bind)* #(#stmts)* })
 }
 
 /// `trivial` → `Trivial`; names that camel-case to nothing usable get a prefix, and a name the

@@ -7,6 +7,7 @@
 
 mod analyse;
 mod args;
+mod borrows;
 mod check;
 mod emit;
 mod lower;

@@ -16,6 +16,9 @@ pub struct Signature {
     pub header: TokenStream,
     /// Whether the function returns `()`.
     pub unit_output: bool,
+    /// Whether the return type contains `impl Trait`: a copy of the body makes its own hidden
+    /// type (closures differ), so it cannot be held to the same output.
+    pub opaque_output: bool,
     /// Every identifier the function's tokens contain, to keep generated names clear of them.
     pub mentioned: std::collections::HashSet<String>,
 }
@@ -161,12 +164,16 @@ pub fn signature(item: &ItemFn) -> Signature {
         ReturnType::Default => true,
         ReturnType::Type(_, ty) => matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()),
     };
+    let mut in_output = std::collections::HashSet::new();
+    collect_idents(sig.output.to_token_stream(), &mut in_output);
+    let opaque_output = in_output.contains("impl");
     let mut mentioned = std::collections::HashSet::new();
     collect_idents(item.to_token_stream(), &mut mentioned);
     Signature {
         ident: sig.ident.clone(),
         header,
         unit_output,
+        opaque_output,
         mentioned,
     }
 }

@@ -25,6 +25,7 @@ use syn::spanned::Spanned;
 use syn::{Block, Expr, Pat, Stmt};
 
 use crate::analyse::{Analysis, NodeId, for_each_binding, node_id};
+use crate::borrows::Borrows;
 use crate::macros;
 
 mod operands;
@@ -105,10 +106,21 @@ pub struct Field {
     /// hidden one that an inner scope moves into the user's identifier.
     pub binding: syn::Ident,
     pub mutable: bool,
+    /// The field holds the guard of the value's pinned home, not the value.
+    pub homed: bool,
 }
 
 pub struct Lowerer<'a> {
     pub an: &'a Analysis,
+    borrows: &'a Borrows,
+    /// Bindings that live in a pinned home (see `visible_async::__private::Home`), with the
+    /// identifier of their guard.
+    guards: HashMap<usize, syn::Ident>,
+    /// Bindings found to need a home (something kept across an `.await` may borrow them),
+    /// for the next lowering.
+    pub needs_home: std::collections::HashSet<usize>,
+    /// The expression each temporary or `for` iterator holds the value of.
+    key_nodes: HashMap<Key, NodeId>,
     pub enum_name: syn::Ident,
     /// Fields of each `SuspendN`, in declaration order (outermost first), once known.
     pub variants: Vec<Option<Vec<Field>>>,
@@ -156,6 +168,17 @@ pub fn is_place(expr: &Expr) -> bool {
     operands::place_root(expr).is_some_and(|root| !root.is_empty())
 }
 
+/// The path naming the local that a place (`x`, `x.a`, `x[i]`, `(x)`) is part of.
+pub fn place_root_node(expr: &Expr) -> Option<NodeId> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => Some(node_id(p)),
+        Expr::Field(f) => place_root_node(&f.base),
+        Expr::Index(i) => place_root_node(&i.expr),
+        Expr::Paren(p) => place_root_node(&p.expr),
+        _ => None,
+    }
+}
+
 pub fn is_comparison(op: &syn::BinOp) -> bool {
     use syn::BinOp::{Eq, Ge, Gt, Le, Lt, Ne};
     matches!(op, Eq(_) | Ne(_) | Lt(_) | Le(_) | Gt(_) | Ge(_))
@@ -182,9 +205,18 @@ pub fn is_compound_assign(op: &syn::BinOp) -> bool {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(an: &'a Analysis, enum_name: syn::Ident, option_try: bool) -> Self {
+    pub fn new(
+        an: &'a Analysis,
+        borrows: &'a Borrows,
+        enum_name: syn::Ident,
+        option_try: bool,
+    ) -> Self {
         Lowerer {
             an,
+            borrows,
+            guards: HashMap::new(),
+            needs_home: std::collections::HashSet::new(),
+            key_nodes: HashMap::new(),
             enum_name,
             variants: vec![None; an.awaits.len()],
             errors: Vec::new(),
@@ -207,6 +239,111 @@ impl<'a> Lowerer<'a> {
             option_try,
             arg_kept: Vec::new(),
             unit_output: false,
+        }
+    }
+
+    /// Gives the bindings in `homed` a pinned home: their fields hold guards named after them.
+    pub fn set_homed(&mut self, homed: &std::collections::HashSet<usize>) {
+        let mut homed: Vec<usize> = homed.iter().copied().collect();
+        homed.sort_unstable();
+        for b in homed {
+            let ident = self.an.bindings[b].ident.clone();
+            let field = self.field_name(Key::Binding(b), &ident);
+            let field = field.to_string();
+            let guard = hidden(&format!("__{}_home", field.trim_start_matches("r#")));
+            self.guards.insert(b, guard);
+        }
+    }
+
+    /// The field (and home) name of a key, once known.
+    pub fn field_ident(&self, key: Key) -> syn::Ident {
+        self.field_names
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| hidden("__unnamed"))
+    }
+
+    pub fn homed(&self) -> impl Iterator<Item = (usize, &syn::Ident)> {
+        self.guards.iter().map(|(&b, g)| (b, g))
+    }
+
+    fn guard_of(&self, key: Key) -> Option<&syn::Ident> {
+        match key {
+            Key::Binding(b) => self.guards.get(&b),
+            _ => None,
+        }
+    }
+
+    /// `let x = unsafe { __x_home.home() };`: the resume code's way to the value in the home,
+    /// which user code reaches as `**x`.
+    fn home_access(&self, key: Key, ident: &syn::Ident) -> TokenStream {
+        let Some(guard) = self.guard_of(key) else {
+            return TokenStream::new();
+        };
+        quote! {
+            // SAFETY: the guard keeps the value in its home; the body as written (borrow-checked
+            // in the copy at the end of the function) decides every use of `**x` below.
+            let #ident = unsafe { #guard.home() };
+        }
+    }
+
+    /// Moves the homed bindings of a pattern just bound into their homes.
+    fn home_pat(&mut self, pat: &Pat) -> TokenStream {
+        let mut found = Vec::new();
+        for_each_binding(pat, &mut |pi| found.push((node_id(pi), pi.ident.clone())));
+        let mut out = TokenStream::new();
+        for (id, ident) in found {
+            if let Some(&b) = self.an.binding_of.get(&id) {
+                out.extend(self.home_value(b, &ident, Some(&quote!(#ident))));
+            }
+        }
+        out
+    }
+
+    /// Moves `value` (or nothing, for `let x;`) into the home of binding `b`, binding the
+    /// guard and the access.
+    fn home_value(&self, b: usize, ident: &syn::Ident, value: Option<&TokenStream>) -> TokenStream {
+        let Some(guard) = self.guards.get(&b) else {
+            return TokenStream::new();
+        };
+        let homes = hidden("__homes");
+        let field = &self.field_names[&Key::Binding(b)];
+        let slot = quote!(#homes.as_mut().project().#field);
+        let fill = value.map_or_else(
+            || quote!(::visible_async::__private::HomeGuard::uninit(#slot)),
+            |value| quote!(::visible_async::__private::HomeGuard::new(#slot, #value)),
+        );
+        let access = self.home_access(Key::Binding(b), ident);
+        quote! {
+            // SAFETY: each home is filled by one guard at a time; the state, which holds the
+            // guards, is dropped before the homes.
+            let mut #guard = unsafe { #fill };
+            #access
+        }
+    }
+
+    /// Records what suspending at `k` keeps borrowed: locals in scope that the awaited future
+    /// or a kept value may borrow need a home.
+    fn note_borrows(&mut self, k: usize, fields: &[Field]) {
+        let mut borrowed = self.borrows.awaitee.get(&k).cloned().unwrap_or_default();
+        for field in fields {
+            match field.key {
+                Key::Binding(b) => borrowed.extend(self.borrows.of_binding(b)),
+                key @ (Key::Temp(_) | Key::Iter(_)) => {
+                    if let Some(&node) = self.key_nodes.get(&key) {
+                        borrowed.extend(self.borrows.of_expr(node));
+                    }
+                }
+                Key::Arg(_) => {}
+            }
+        }
+        for b in borrowed {
+            let in_scope = self.frames.iter().any(|f| {
+                matches!(f, Frame::Scope { slots, .. } if slots.iter().any(|s| s.key == Key::Binding(b)))
+            });
+            if in_scope {
+                self.needs_home.insert(b);
+            }
         }
     }
 
@@ -233,6 +370,9 @@ impl<'a> Lowerer<'a> {
                 let pat_tokens = self.pat_tokens(pat);
                 out.extend(quote!(let #pat_tokens = #ident;));
                 self.declare_pat(pat);
+                out.extend(self.home_pat(pat));
+            } else if let Key::Binding(b) = key {
+                out.extend(self.home_value(*b, &ident, Some(&quote!(#ident))));
             }
         }
         out.extend(self.body_rest(&body.stmts, 0));
@@ -347,6 +487,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn is_kept(&self, key: Key, k: usize) -> bool {
+        // A homed value stays in its home, and its guard in the state, for its whole scope
+        // (rustc, too, keeps a borrowed local until its scope ends).
+        if self.guard_of(key).is_some() {
+            return true;
+        }
         match key {
             Key::Binding(b) => self.an.is_kept(b, k),
             Key::Arg(i) => self.arg_kept.get(i).copied().unwrap_or(true),
@@ -398,16 +543,18 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let name = self.field_name(slot.key, &slot.ident);
-            let binding = if body && matches!(slot.key, Key::Binding(_)) {
-                slot.ident.clone()
-            } else {
-                hidden(&name.to_string())
+            let guard = self.guard_of(slot.key).cloned();
+            let binding = match &guard {
+                Some(guard) if body => guard.clone(),
+                _ if body && matches!(slot.key, Key::Binding(_)) => slot.ident.clone(),
+                _ => hidden(&name.to_string()),
             };
             fields.push(Field {
                 key: slot.key,
                 name,
                 binding,
-                mutable: slot.mutable,
+                mutable: slot.mutable || guard.is_some(),
+                homed: guard.is_some(),
             });
         }
         fields
@@ -420,11 +567,15 @@ impl<'a> Lowerer<'a> {
         self.entered_from.push((self.current_arm, k));
         let fields = self.fields_at(k);
         self.check_shadowing(k, &fields);
+        self.note_borrows(k, &fields);
         let name = &self.enum_name;
         let variant = self.an.variant_name(k);
         let inits = fields.iter().map(|f| {
             let field = &f.name;
-            let value = self.current_ident(f.key);
+            let value = match self.guard_of(f.key) {
+                Some(guard) => guard.clone(),
+                None => self.current_ident(f.key),
+            };
             if *field == value && matches!(f.key, Key::Binding(_)) {
                 quote!(#field)
             } else {
@@ -509,6 +660,15 @@ impl<'a> Lowerer<'a> {
             let ident = &slot.ident;
             let mutability = slot.mutable.then(|| quote!(mut));
             if self.is_kept(slot.key, k) {
+                if let Some(guard) = self.guard_of(slot.key).cloned() {
+                    if !body {
+                        let name = self.field_name(slot.key, &slot.ident);
+                        let from = hidden(&name.to_string());
+                        out.push(quote!(let mut #guard = #from;));
+                    }
+                    out.push(self.home_access(slot.key, ident));
+                    continue;
+                }
                 if body && matches!(slot.key, Key::Binding(_)) {
                     continue;
                 }
@@ -581,6 +741,9 @@ impl<'a> Lowerer<'a> {
 
     fn fwd_stmt(&mut self, stmt: &Stmt, last: bool) -> StmtOut {
         if !self.an.contains_await(stmt) {
+            if let Some(out) = self.homed_uninit(stmt) {
+                return StmtOut::Stmts(vec![out]);
+            }
             let mut out = self.verbatim_stmt(stmt);
             if let Stmt::Local(syn::Local {
                 init: None,
@@ -594,6 +757,7 @@ impl<'a> Lowerer<'a> {
             }
             if let Stmt::Local(local) = stmt {
                 self.declare_pat(&local.pat);
+                out.extend(self.home_pat(&local.pat));
             }
             if let (true, Stmt::Expr(_, None)) = (last, stmt) {
                 return StmtOut::Tail(Vec::new(), out);
@@ -637,6 +801,36 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `let x;` (or `let x: T;`) for a homed `x`: an empty home, filled by the assignment.
+    fn homed_uninit(&mut self, stmt: &Stmt) -> Option<TokenStream> {
+        let Stmt::Local(local) = stmt else {
+            return None;
+        };
+        if local.init.is_some() {
+            return None;
+        }
+        let (pi, ty) = match &local.pat {
+            Pat::Ident(pi) => (pi, None),
+            Pat::Type(pt) => match &*pt.pat {
+                Pat::Ident(pi) => (pi, Some(&pt.ty)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let &b = self.an.binding_of.get(&node_id(pi))?;
+        if !self.guards.contains_key(&b) {
+            return None;
+        }
+        self.declare_pat(&local.pat);
+        let mut out = self.home_value(b, &pi.ident, None);
+        if let Some(ty) = ty {
+            // Keep the written type: `let x: T;` becomes a guard of a `T`.
+            let guard = &self.guards[&b];
+            out.extend(quote!(let _: &::visible_async::__private::HomeGuard<#ty> = &#guard;));
+        }
+        Some(out)
+    }
+
     fn finish_local(
         &mut self,
         local: &syn::Local,
@@ -675,8 +869,9 @@ impl<'a> Lowerer<'a> {
                     value
                 };
                 let pat_tokens = self.pat_tokens(pat);
-                let out = quote!(#(#attrs)* let #pat_tokens = #value #else_part;);
+                let mut out = quote!(#(#attrs)* let #pat_tokens = #value #else_part;);
                 self.declare_pat(pat);
+                out.extend(self.home_pat(pat));
                 StmtOut::Stmts(vec![out])
             }
             Flow::Diverges(s) => StmtOut::Diverges(s),
@@ -781,11 +976,12 @@ impl<'a> Lowerer<'a> {
     /// Forward code of a block, with `pats` bound at its start (`if let`, arms, `for`).
     fn fwd_block(&mut self, block: &Block, pats: &[&Pat]) -> (TokenStream, bool) {
         self.push_scope(pats);
+        let homing: Vec<TokenStream> = pats.iter().map(|pat| self.home_pat(pat)).collect();
         let split = self.an.contains_await(block);
         let (stmts, tail, diverged) = self.fwd_stmts(&block.stmts, split);
         self.frames.pop();
         (
-            quote_spanned!(block.brace_token.span.join()=> { #(#stmts)* #tail }),
+            quote_spanned!(block.brace_token.span.join()=> { #(#homing)* #(#stmts)* #tail }),
             diverged,
         )
     }
@@ -841,9 +1037,14 @@ impl<'a> Lowerer<'a> {
             }
             _ => {
                 self.push_scope(pats);
-                let out = self.fwd_expr(expr, Ctx::Value).into_expr();
+                let homing: Vec<TokenStream> = pats.iter().map(|pat| self.home_pat(pat)).collect();
+                let (value, diverged) = self.fwd_expr(expr, Ctx::Value).into_expr();
                 self.frames.pop();
-                out
+                if homing.iter().all(TokenStream::is_empty) {
+                    (value, diverged)
+                } else {
+                    (quote!({ #(#homing)* #value }), diverged)
+                }
             }
         }
     }
@@ -1347,6 +1548,7 @@ impl<'a> Lowerer<'a> {
         let n = *self.iters.entry(node_id(f)).or_insert(next);
         let iter = hidden(&format!("__iter{n}"));
         let key = Key::Iter(n);
+        self.key_nodes.insert(key, node_id(&*f.expr));
         let in_body = k.is_some_and(|k| self.an.contains(&f.body, k));
         let at_head = head_join.is_some() && head_join == k;
         self.push_scope(&[]);

@@ -280,6 +280,7 @@ impl Lowerer<'_> {
         let n = *self.temps.entry(node_id(child)).or_insert(next);
         let ident = hidden(&format!("__tmp{n}"));
         let key = Key::Temp(n);
+        self.key_nodes.insert(key, node_id(child));
         let present = self
             .frames
             .iter()

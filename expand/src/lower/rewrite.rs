@@ -3,12 +3,13 @@
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Pat, Stmt};
 
 use super::{Frame, Key, Lowerer};
-use crate::analyse::node_id;
+use crate::analyse::{NodeId, node_id};
 use crate::macros;
 
 impl Lowerer<'_> {
@@ -75,7 +76,7 @@ impl Lowerer<'_> {
         collect: impl FnOnce(&mut CollectRenames<'_, '_>),
         apply: impl FnOnce(&mut ApplyRenames),
     ) {
-        if self.renamed.is_empty() {
+        if self.renamed.is_empty() && self.guards.is_empty() {
             return;
         }
         let mut collector = CollectRenames {
@@ -83,14 +84,35 @@ impl Lowerer<'_> {
             paths: Vec::new(),
             pats: Vec::new(),
             captures: Vec::new(),
+            moved_in: Vec::new(),
+            in_move: 0,
         };
         collect(&mut collector);
         let mut applier = ApplyRenames {
-            paths: collector.paths.into_iter(),
+            paths: collector.paths.into_iter().peekable(),
             pats: collector.pats.into_iter(),
             captures: collector.captures.into_iter(),
+            moved_in: collector.moved_in.into_iter(),
         };
         apply(&mut applier);
+    }
+
+    /// How user code names binding `b`: renamed, through its home, or as written.
+    fn path_fix(&self, b: usize, path: NodeId, in_move: bool) -> PathFix {
+        if let Some(guard) = self.guards.get(&b) {
+            if in_move {
+                return PathFix::Keep;
+            }
+            let access = self.binding_ident(Key::Binding(b), &self.an.bindings[b].ident);
+            if self.an.is_last_use(path) {
+                return PathFix::Take(guard.clone());
+            }
+            return PathFix::Home(access);
+        }
+        match self.renamed.get(&b) {
+            Some(ident) => PathFix::Rename(ident.clone()),
+            None => PathFix::Keep,
+        }
     }
 
     /// Where `break`/`continue` with this label (or none) goes, if it leaves the code being
@@ -233,31 +255,51 @@ impl VisitMut for Rewrite<'_, '_> {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
-/// Collects, in traversal order, the new name of every path and binding pattern of user code,
-/// and for each known macro the format-string captures to pass explicitly.
+/// What becomes of one path expression of user code.
+enum PathFix {
+    Keep,
+    Rename(syn::Ident),
+    /// A homed local: `(**x)`, its value in the home.
+    Home(syn::Ident),
+    /// A homed local moved out for the last time: `unsafe { guard.take() }`.
+    Take(syn::Ident),
+    /// A homed local assigned: `unsafe { guard.set(value) }`.
+    Set(syn::Ident),
+}
+
+/// Collects, in traversal order, what becomes of every path and binding pattern of user code:
+/// renamed, or reached through a pinned home; for each known macro the format-string captures
+/// to pass explicitly; for each closure and `async` block the homed locals a `move` one
+/// captures.
 struct CollectRenames<'l, 'a> {
     lowerer: &'l Lowerer<'a>,
-    paths: Vec<Option<syn::Ident>>,
+    paths: Vec<PathFix>,
     pats: Vec<Option<syn::Ident>>,
-    captures: Vec<Vec<(String, syn::Ident)>>,
+    captures: Vec<Vec<(String, TokenStream)>>,
+    moved_in: Vec<Vec<(syn::Ident, syn::Ident)>>,
+    /// Inside a `move` closure or `async move` block: homed locals are taken out when it is
+    /// made, and named as written inside.
+    in_move: u32,
 }
 
 impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let an = self.lowerer.an;
         if let Some(args) = an.macros.get(&node_id(mac)) {
-            let captures = an
-                .format_uses
-                .get(&node_id(mac))
-                .into_iter()
-                .flatten()
-                .filter_map(|(name, b)| {
-                    self.lowerer
-                        .renamed
-                        .get(b)
-                        .map(|i| (name.clone(), i.clone()))
-                })
-                .collect();
+            let mut captures = Vec::new();
+            for (name, b) in an.format_uses.get(&node_id(mac)).into_iter().flatten() {
+                let value = if let (Some(_), 0) = (self.lowerer.guards.get(b), self.in_move) {
+                    let access = self
+                        .lowerer
+                        .binding_ident(Key::Binding(*b), &an.bindings[*b].ident);
+                    Some(quote!((**#access)))
+                } else {
+                    self.lowerer.renamed.get(b).map(ToTokens::to_token_stream)
+                };
+                if let Some(value) = value {
+                    captures.push((name.clone(), value));
+                }
+            }
             self.captures.push(captures);
             for e in &args.exprs {
                 self.visit_expr(e);
@@ -265,15 +307,49 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
         }
     }
 
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        match expr {
+            Expr::Assign(a) => {
+                for attr in &a.attrs {
+                    self.visit_attribute(attr);
+                }
+                let homed = match &*a.left {
+                    Expr::Path(p) => self
+                        .lowerer
+                        .an
+                        .uses
+                        .get(&node_id(p))
+                        .and_then(|b| self.lowerer.guards.get(b))
+                        .filter(|_| self.in_move == 0),
+                    _ => None,
+                };
+                match (homed, &*a.left) {
+                    (Some(guard), Expr::Path(p)) => {
+                        self.paths.push(PathFix::Set(guard.clone()));
+                        syn::visit::visit_expr_path(self, p);
+                    }
+                    _ => self.visit_expr(&a.left),
+                }
+                self.visit_expr(&a.right);
+            }
+            Expr::Closure(c) => {
+                let by_move = c.capture.is_some();
+                self.moved(by_move, expr, |v| syn::visit::visit_expr_closure(v, c));
+            }
+            Expr::Async(a) => {
+                let by_move = a.capture.is_some();
+                self.moved(by_move, expr, |v| syn::visit::visit_expr_async(v, a));
+            }
+            _ => syn::visit::visit_expr(self, expr),
+        }
+    }
+
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        let renamed = self
-            .lowerer
-            .an
-            .uses
-            .get(&node_id(p))
-            .and_then(|b| self.lowerer.renamed.get(b))
-            .cloned();
-        self.paths.push(renamed);
+        let fix = match self.lowerer.an.uses.get(&node_id(p)) {
+            Some(&b) => self.lowerer.path_fix(b, node_id(p), self.in_move > 0),
+            None => PathFix::Keep,
+        };
+        self.paths.push(fix);
         syn::visit::visit_expr_path(self, p);
     }
 
@@ -290,11 +366,72 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
     }
 }
 
+impl CollectRenames<'_, '_> {
+    /// A closure or `async` block: a `move` one takes the homed locals it mentions out of
+    /// their homes when it is made (it owns them, as in the original).
+    fn moved(&mut self, by_move: bool, node: &Expr, visit: impl FnOnce(&mut Self)) {
+        let index = self.moved_in.len();
+        self.moved_in.push(Vec::new());
+        self.in_move += u32::from(by_move);
+        visit(self);
+        self.in_move -= u32::from(by_move);
+        if by_move && self.in_move == 0 {
+            let mut mentioned = Vec::new();
+            let mut find = MentionedHomes {
+                lowerer: self.lowerer,
+                found: &mut mentioned,
+            };
+            syn::visit::Visit::visit_expr(&mut find, node);
+            self.moved_in[index] = mentioned;
+        }
+    }
+}
+
+/// The homed locals mentioned in a piece of user code, with their guards.
+struct MentionedHomes<'l, 'a, 'f> {
+    lowerer: &'l Lowerer<'a>,
+    found: &'f mut Vec<(syn::Ident, syn::Ident)>,
+}
+
+impl MentionedHomes<'_, '_, '_> {
+    fn note(&mut self, b: usize) {
+        if let Some(guard) = self.lowerer.guards.get(&b) {
+            let access = self
+                .lowerer
+                .binding_ident(Key::Binding(b), &self.lowerer.an.bindings[b].ident);
+            if !self.found.iter().any(|(a, _)| *a == access) {
+                self.found.push((access, guard.clone()));
+            }
+        }
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for MentionedHomes<'_, '_, '_> {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(&b) = self.lowerer.an.uses.get(&node_id(p)) {
+            self.note(b);
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let an = self.lowerer.an;
+        for (_, b) in an.format_uses.get(&node_id(mac)).into_iter().flatten() {
+            self.note(*b);
+        }
+        if let Some(args) = an.macros.get(&node_id(mac)) {
+            for e in &args.exprs {
+                self.visit_expr(e);
+            }
+        }
+    }
+}
+
 /// Applies what [`CollectRenames`] found to a copy of the same code.
 struct ApplyRenames {
-    paths: std::vec::IntoIter<Option<syn::Ident>>,
+    paths: std::iter::Peekable<std::vec::IntoIter<PathFix>>,
     pats: std::vec::IntoIter<Option<syn::Ident>>,
-    captures: std::vec::IntoIter<Vec<(String, syn::Ident)>>,
+    captures: std::vec::IntoIter<Vec<(String, TokenStream)>>,
+    moved_in: std::vec::IntoIter<Vec<(syn::Ident, syn::Ident)>>,
 }
 
 impl VisitMut for ApplyRenames {
@@ -313,9 +450,9 @@ impl VisitMut for ApplyRenames {
         if !captures.is_empty()
             && let Ok(mut rebuilt) = syn::parse2::<syn::Macro>(tokens.clone())
         {
-            let extra = captures.iter().map(|(name, ident)| {
-                let name = syn::Ident::new(name, ident.span());
-                quote!(, #name = #ident)
+            let extra = captures.iter().map(|(name, value)| {
+                let name = syn::Ident::new(name, proc_macro2::Span::call_site());
+                quote!(, #name = #value)
             });
             let inner = rebuilt.tokens.clone();
             rebuilt.tokens = quote!(#inner #(#extra)*);
@@ -326,12 +463,61 @@ impl VisitMut for ApplyRenames {
         }
     }
 
-    fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
-        if let Some(Some(ident)) = self.paths.next()
-            && let Some(segment) = p.path.segments.first_mut()
-        {
-            segment.ident = ident;
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Assign(a) => {
+                for attr in &mut a.attrs {
+                    self.visit_attribute_mut(attr);
+                }
+                if let Some(PathFix::Set(_)) = self.paths.peek() {
+                    let Some(PathFix::Set(guard)) = self.paths.next() else {
+                        return;
+                    };
+                    self.visit_expr_mut(&mut a.right);
+                    let right = &a.right;
+                    // `x = value` for a homed `x`: drop the old value in the home (if it is
+                    // there) and put the new one in.
+                    *expr = syn::parse_quote!(unsafe { #guard.set(#right) });
+                } else {
+                    self.visit_expr_mut(&mut a.left);
+                    self.visit_expr_mut(&mut a.right);
+                }
+            }
+            Expr::Path(p)
+                if matches!(self.paths.peek(), Some(PathFix::Home(_) | PathFix::Take(_))) =>
+            {
+                let fix = self.paths.next();
+                syn::visit_mut::visit_expr_path_mut(self, p);
+                let span = p.span();
+                match fix {
+                    Some(PathFix::Home(access)) => {
+                        let mut access = access;
+                        access.set_span(access.span().located_at(span));
+                        *expr = syn::parse_quote_spanned!(span=> (**#access));
+                    }
+                    Some(PathFix::Take(guard)) => {
+                        *expr = syn::parse_quote_spanned!(span=> (unsafe { #guard.take() }));
+                    }
+                    _ => {}
+                }
+            }
+            Expr::Closure(_) | Expr::Async(_) => {
+                let moved = self.moved_in.next().unwrap_or_default();
+                syn::visit_mut::visit_expr_mut(self, expr);
+                if !moved.is_empty() {
+                    let takes = moved
+                        .iter()
+                        .map(|(access, guard)| quote!(let #access = unsafe { #guard.take() };));
+                    *expr = syn::parse_quote!({ #(#takes)* #expr });
+                }
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
         }
+    }
+
+    fn visit_expr_path_mut(&mut self, p: &mut syn::ExprPath) {
+        let fix = self.paths.next().unwrap_or(PathFix::Keep);
+        fix_path(p, fix);
         syn::visit_mut::visit_expr_path_mut(self, p);
     }
 
@@ -344,12 +530,20 @@ impl VisitMut for ApplyRenames {
 
     fn visit_field_value_mut(&mut self, fv: &mut syn::FieldValue) {
         syn::visit_mut::visit_field_value_mut(self, fv);
-        // `S { x }` with `x` renamed must become `S { x: renamed }`.
+        // `S { x }` with `x` renamed (or homed) must become `S { x: renamed }`.
         if fv.colon_token.is_none()
-            && let (syn::Member::Named(member), Expr::Path(p)) = (&fv.member, &fv.expr)
-            && !p.path.is_ident(member)
+            && let syn::Member::Named(member) = &fv.member
+            && !matches!(&fv.expr, Expr::Path(p) if p.path.is_ident(member))
         {
             fv.colon_token = Some(syn::Token![:](member.span()));
         }
+    }
+}
+
+fn fix_path(p: &mut syn::ExprPath, fix: PathFix) {
+    if let PathFix::Rename(ident) = fix
+        && let Some(segment) = p.path.segments.first_mut()
+    {
+        segment.ident = ident;
     }
 }
