@@ -4,6 +4,7 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    clippy::useless_vec,
     clippy::never_loop,
     unused_imports,
     dead_code,

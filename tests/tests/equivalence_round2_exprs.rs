@@ -5,6 +5,7 @@
 // Test bodies are written the way users write them, not the way clippy likes them; imports
 // serve the cases in `mod pending` too, which are compiled out until the transform handles them.
 #![allow(
+    clippy::needless_borrow,
     clippy::never_loop,
     clippy::useless_vec,
     clippy::nonminimal_bool,

@@ -1,0 +1,227 @@
+//! Equivalence of `#[visible_async]` with the compiler's `async fn` when values are borrowed
+//! across an `.await`: the borrowed locals live in pinned homes (issue 3's cases).
+
+#![allow(
+    clippy::needless_range_loop,
+    clippy::useless_vec,
+    clippy::ptr_arg,
+    clippy::let_and_return,
+    unused_variables,
+    unused_mut
+)]
+
+#[path = "equivalence/common.rs"]
+mod common;
+
+use common::tick;
+use visible_async::harness::{Log, Noisy, assert_equivalent};
+use visible_async::visible_async;
+
+/// Pending once, then pushes to the buffer it borrows.
+async fn fill(log: &Log, buf: &mut Vec<u8>) {
+    tick(log, "fill").await;
+    buf.push(buf.len() as u8);
+}
+
+/// Pending once, then reads the string it borrows.
+async fn peek(log: &Log, s: &str) -> usize {
+    tick(log, "peek").await;
+    s.len()
+}
+
+async fn echo(log: &Log, x: u32) -> u32 {
+    tick(log, &format!("echo {x}")).await;
+    x
+}
+
+#[visible_async(compiler = seed_self_reference_rustc)]
+async fn seed_self_reference(log: Log) -> u8 {
+    let x = [7u8; 1024];
+    let y = &x;
+    tick(&log, "wait").await;
+    log.push(format!("y[0] = {}", y[0]));
+    y[0]
+}
+
+#[test]
+fn seed_self_reference_is_equivalent() {
+    assert_equivalent(seed_self_reference, seed_self_reference_rustc);
+}
+
+#[visible_async(compiler = awaited_future_borrows_rustc)]
+async fn awaited_future_borrows(log: Log) -> usize {
+    let mut buf = vec![1u8, 2];
+    fill(&log, &mut buf).await;
+    let s = String::from("hello");
+    let n = peek(&log, &s).await;
+    buf.push(9);
+    log.push(format!("{buf:?} {s} {n}"));
+    buf.len() + s.len()
+}
+
+#[test]
+fn awaited_future_borrowing_a_local_is_equivalent() {
+    assert_equivalent(awaited_future_borrows, awaited_future_borrows_rustc);
+}
+
+#[visible_async(compiler = borrow_used_after_rustc)]
+async fn borrow_used_after(log: Log) -> usize {
+    let s = String::from("abc");
+    let r = &s;
+    let t = peek(&log, r).await;
+    log.push(format!("{t}"));
+    r.len() + t
+}
+
+#[test]
+fn borrow_created_before_and_used_after_is_equivalent() {
+    assert_equivalent(borrow_used_after, borrow_used_after_rustc);
+}
+
+#[visible_async(compiler = for_over_iter_rustc)]
+async fn for_over_iter(log: Log) -> u32 {
+    let v = vec![1u32, 2, 3];
+    let mut total = 0;
+    for x in v.iter() {
+        total += echo(&log, *x).await;
+    }
+    for x in &v {
+        total += echo(&log, *x).await;
+    }
+    total + v.len() as u32
+}
+
+#[test]
+fn for_loops_over_borrowed_vec_are_equivalent() {
+    assert_equivalent(for_over_iter, for_over_iter_rustc);
+}
+
+#[visible_async(compiler = match_on_ref_rustc)]
+async fn match_on_ref(log: Log, input: Option<String>) -> usize {
+    let state = input;
+    let n = match &state {
+        Some(s) => peek(&log, s).await,
+        None => echo(&log, 0).await as usize,
+    };
+    if let Some(s) = &state {
+        log.push(format!("still {s}"));
+        tick(&log, "in if let").await;
+        log.push(format!("after {}", s.len()));
+    }
+    n
+}
+
+#[test]
+fn match_and_if_let_on_a_reference_are_equivalent() {
+    assert_equivalent(
+        |log| match_on_ref(log, Some("four".to_string())),
+        |log| match_on_ref_rustc(log, Some("four".to_string())),
+    );
+    assert_equivalent(
+        |log| match_on_ref(log, None),
+        |log| match_on_ref_rustc(log, None),
+    );
+}
+
+#[visible_async(compiler = closure_borrows_rustc)]
+async fn closure_borrows(log: Log) -> usize {
+    let words = vec!["a".to_string(), "bb".to_string()];
+    let count = || words.iter().map(String::len).sum::<usize>();
+    tick(&log, "between").await;
+    count() + words.len()
+}
+
+#[test]
+fn closure_capturing_by_reference_called_after_an_await_is_equivalent() {
+    assert_equivalent(closure_borrows, closure_borrows_rustc);
+}
+
+#[visible_async(compiler = homes_in_a_loop_rustc)]
+async fn homes_in_a_loop(log: Log) -> usize {
+    let mut total = 0;
+    for i in 0..3 {
+        let guard = Noisy::new(&log, format!("guard {i}"));
+        let name = format!("item {i}");
+        let r = &name;
+        tick(&log, "in loop").await;
+        total += r.len() + guard.name().len();
+    }
+    total
+}
+
+#[test]
+fn homes_reused_each_iteration_are_equivalent() {
+    assert_equivalent(homes_in_a_loop, homes_in_a_loop_rustc);
+}
+
+#[visible_async(compiler = drop_order_with_homes_rustc)]
+async fn drop_order_with_homes(log: Log) {
+    let a = Noisy::new(&log, "a");
+    let b = Noisy::new(&log, "b");
+    let rb = &b;
+    let c = Noisy::new(&log, "c");
+    tick(&log, "wait").await;
+    log.push(format!("{} {}", rb.name(), c.name()));
+    drop(a);
+    tick(&log, "again").await;
+}
+
+#[test]
+fn homed_values_drop_in_declaration_order_at_every_cancellation_point() {
+    assert_equivalent(drop_order_with_homes, drop_order_with_homes_rustc);
+}
+
+#[visible_async(compiler = moved_after_borrow_rustc)]
+async fn moved_after_borrow(log: Log) -> Vec<u8> {
+    let mut buf = Vec::new();
+    fill(&log, &mut buf).await;
+    fill(&log, &mut buf).await;
+    let out = buf;
+    tick(&log, "moved").await;
+    out
+}
+
+#[test]
+fn homed_value_moved_out_afterwards_is_equivalent() {
+    assert_equivalent(moved_after_borrow, moved_after_borrow_rustc);
+}
+
+#[visible_async(compiler = assigned_while_homed_rustc)]
+async fn assigned_while_homed(log: Log) -> usize {
+    let mut s = Noisy::new(&log, "first");
+    let n = peek(&log, s.name()).await;
+    s = Noisy::new(&log, "second");
+    let m = peek(&log, s.name()).await;
+    n + m
+}
+
+#[test]
+fn homed_value_assigned_a_new_one_is_equivalent() {
+    assert_equivalent(assigned_while_homed, assigned_while_homed_rustc);
+}
+
+#[visible_async(compiler = move_closure_takes_home_rustc)]
+async fn move_closure_takes_home(log: Log) -> usize {
+    let s = String::from("owned");
+    let n = peek(&log, &s).await;
+    let f = move || s.len();
+    tick(&log, "after").await;
+    f() + n
+}
+
+#[test]
+fn move_closure_takes_the_value_out_of_its_home() {
+    assert_equivalent(move_closure_takes_home, move_closure_takes_home_rustc);
+}
+
+#[visible_async(compiler = temporary_borrowed_rustc)]
+async fn temporary_borrowed(log: Log) -> usize {
+    let s = String::from("xyz");
+    let total = s.len() + peek(&log, &s).await;
+    total
+}
+
+#[test]
+fn local_borrowed_by_an_operand_across_an_await_is_equivalent() {
+    assert_equivalent(temporary_borrowed, temporary_borrowed_rustc);
+}
