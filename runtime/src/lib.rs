@@ -45,12 +45,13 @@
 //! inside `if`, `match`, `loop`, `while`, `while let`, `for`, `let else`, labeled blocks,
 //! `break`/`continue` with labels and values, `return`, `?` (with `From` conversion), and the
 //! arguments of the standard formatting, assertion, `vec!`, `dbg!` and `matches!` macros.
-//! `async {}` blocks in the body stay compiler futures.
+//! `async {}` blocks in the body stay compiler futures. Locals borrowed across an `.await`
+//! (`let r = &x; f().await; r`, `read(&mut buf).await`, `for x in &v { .. .await }`) live in
+//! pinned homes beside the state (`FnHomes`), reached as `**x`; the body as written is kept in
+//! an unreachable `async` block after the `return`, so rustc borrow-checks it as usual.
 //!
 //! # Not supported yet (each a compile error at the user's tokens)
 //!
-//! - A value borrowed across an `.await` (`let r = &x; f().await; r`, `read(&mut buf).await`):
-//!   rustc reports a borrow error in the expansion.
 //! - Methods (`self` receivers).
 //! - `.await` inside a match guard, a `let` chain, an unknown macro, or a macro that awaits by
 //!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
