@@ -164,6 +164,50 @@ impl Analysis {
         replaced(first_after) && (again.is_empty() || replaced(first_wrapped))
     }
 
+    /// The locals from outside a piece of the body (a closure, an `async` block) that it
+    /// mentions, in order: by path, with the path's node, or by a format-string capture
+    /// (`{x}`), without one.
+    pub fn mentions(&self, expr: &Expr) -> Vec<(usize, Option<NodeId>)> {
+        struct Find<'a> {
+            an: &'a Analysis,
+            found: Vec<(usize, Option<NodeId>)>,
+            declared: HashSet<usize>,
+        }
+        impl<'ast> syn::visit::Visit<'ast> for Find<'_> {
+            fn visit_pat_ident(&mut self, pi: &'ast syn::PatIdent) {
+                if let Some(&b) = self.an.binding_of.get(&node_id(pi)) {
+                    self.declared.insert(b);
+                }
+                syn::visit::visit_pat_ident(self, pi);
+            }
+            fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                if let Some(&b) = self.an.uses.get(&node_id(p)) {
+                    self.found.push((b, Some(node_id(p))));
+                }
+            }
+            fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+                for (_, b) in self.an.format_uses.get(&node_id(mac)).into_iter().flatten() {
+                    self.found.push((*b, None));
+                }
+                // The analysis' own parse: its nodes are the ones `uses` knows.
+                if let Some(args) = self.an.macros.get(&node_id(mac)) {
+                    for e in &args.exprs {
+                        self.visit_expr(e);
+                    }
+                }
+            }
+        }
+        let mut find = Find {
+            an: self,
+            found: Vec::new(),
+            declared: HashSet::new(),
+        };
+        syn::visit::Visit::visit_expr(&mut find, expr);
+        let declared = find.declared;
+        find.found.retain(|(b, _)| !declared.contains(b));
+        find.found
+    }
+
     /// Whether binding `b` is mentioned at all after suspension point `k`.
     pub fn is_mentioned_after(&self, b: usize, k: usize) -> bool {
         let binding = &self.bindings[b];

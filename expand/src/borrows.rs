@@ -323,7 +323,7 @@ impl Walker<'_> {
             Expr::Block(b) => self.block(&b.block),
             Expr::Unsafe(u) => self.block(&u.block),
             Expr::If(i) => {
-                self.cond(&i.cond);
+                self.expr(&i.cond);
                 let mut set = self.block(&i.then_branch);
                 if let Some((_, e)) = &i.else_branch {
                     set.extend(self.expr(e));
@@ -331,7 +331,7 @@ impl Walker<'_> {
                 set
             }
             Expr::Let(l) => {
-                self.scrutinee(&l.expr, std::slice::from_ref(&*l.pat));
+                self.scrutinee_bind(&l.expr, &[&*l.pat]);
                 HashSet::new()
             }
             Expr::Match(m) => {
@@ -347,7 +347,7 @@ impl Walker<'_> {
                 set
             }
             Expr::While(w) => {
-                self.cond(&w.cond);
+                self.expr(&w.cond);
                 self.block(&w.body);
                 HashSet::new()
             }
@@ -362,14 +362,12 @@ impl Walker<'_> {
                 HashSet::new()
             }
             Expr::Closure(c) => {
-                let captured = self.captured(&*c.body);
                 self.expr(&c.body);
-                self.capture_set(&captured, c.capture.is_some())
+                self.captures(expr, c.capture.is_some())
             }
             Expr::Async(a) => {
-                let captured = self.captured(&a.block);
                 self.block(&a.block);
-                self.capture_set(&captured, a.capture.is_some())
+                self.captures(expr, a.capture.is_some())
             }
             Expr::Return(r) => {
                 if let Some(e) = &r.expr {
@@ -388,15 +386,6 @@ impl Walker<'_> {
         }
     }
 
-    fn cond(&mut self, cond: &Expr) {
-        self.expr(cond);
-    }
-
-    fn scrutinee(&mut self, scrutinee: &Expr, pats: &[Pat]) {
-        let refs: Vec<&Pat> = pats.iter().collect();
-        self.scrutinee_bind(scrutinee, &refs);
-    }
-
     /// The bindings of `pats` borrow what the scrutinee borrows, and the scrutinee itself if
     /// they bind by `ref`.
     fn scrutinee_bind(&mut self, scrutinee: &Expr, pats: &[&Pat]) {
@@ -412,24 +401,19 @@ impl Walker<'_> {
         }
     }
 
-    /// The locals mentioned inside a closure or `async` block, except those it moves (a
-    /// closure that consumes a local captures it by value even without `move`).
-    fn captured<T: CapturedBy>(&self, node: &T) -> HashSet<usize> {
-        let mut find = Mentioned {
-            an: self.an,
-            found: HashSet::new(),
-            moved: HashSet::new(),
-        };
-        node.visit_with(&mut find);
-        find.found.difference(&find.moved).copied().collect()
-    }
-
-    /// A closure borrows what it captures by reference, and what the values it captures
-    /// borrow.
-    fn capture_set(&self, captured: &HashSet<usize>, by_move: bool) -> HashSet<usize> {
+    /// What a closure or `async` block borrows: the locals it captures by reference (it
+    /// mentions them and, unless `move`, does not consume them: a closure that consumes a
+    /// local captures it by value), and what every value it captures borrows.
+    fn captures(&self, node: &Expr, by_move: bool) -> HashSet<usize> {
+        let mentions = self.an.mentions(node);
+        let consumed: HashSet<usize> = mentions
+            .iter()
+            .filter(|(_, path)| path.is_some_and(|p| self.an.is_last_use(p)))
+            .map(|&(b, _)| b)
+            .collect();
         let mut set = HashSet::new();
-        for &b in captured {
-            if !by_move {
+        for &(b, _) in &mentions {
+            if !by_move && !consumed.contains(&b) {
                 set.insert(b);
             }
             set.extend(self.out.of_binding(b));
@@ -455,51 +439,6 @@ fn has_ref_binding(pat: &Pat) -> bool {
     let mut found = false;
     for_each_binding(pat, &mut |pi| found |= pi.by_ref.is_some());
     found
-}
-
-trait CapturedBy {
-    fn visit_with(&self, v: &mut Mentioned<'_>);
-}
-
-impl CapturedBy for Expr {
-    fn visit_with(&self, v: &mut Mentioned<'_>) {
-        v.visit_expr(self);
-    }
-}
-
-impl CapturedBy for syn::Block {
-    fn visit_with(&self, v: &mut Mentioned<'_>) {
-        v.visit_block(self);
-    }
-}
-
-/// Finds the locals of the body mentioned in a piece of it (paths and format captures).
-struct Mentioned<'a> {
-    an: &'a Analysis,
-    found: HashSet<usize>,
-    moved: HashSet<usize>,
-}
-
-impl<'ast> Visit<'ast> for Mentioned<'_> {
-    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        if let Some(&b) = self.an.uses.get(&node_id(p)) {
-            self.found.insert(b);
-            if self.an.is_last_use(node_id(p)) {
-                self.moved.insert(b);
-            }
-        }
-    }
-
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        for (_, b) in self.an.format_uses.get(&node_id(mac)).into_iter().flatten() {
-            self.found.insert(*b);
-        }
-        if let Some(args) = self.an.macros.get(&node_id(mac)) {
-            for e in &args.exprs {
-                self.visit_expr(e);
-            }
-        }
-    }
 }
 
 /// Collects the by-value bindings under `&` patterns.

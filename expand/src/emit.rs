@@ -137,12 +137,14 @@ pub fn emit(
         let resume_codes: Vec<TokenStream> = (0..an.awaits.len())
             .map(|k| lowerer.resume(k, &lower_params, body))
             .collect();
-        let fresh: Vec<usize> = lowerer
+        let mut fresh: Vec<usize> = lowerer
             .discovered
             .iter()
             .copied()
             .filter(|b| !renamed.contains_key(b))
             .collect();
+        // In binding order, so that the hidden names are the same on every expansion.
+        fresh.sort_unstable();
         let unhomed: Vec<usize> = lowerer
             .needs_home
             .iter()
@@ -473,17 +475,17 @@ fn homes(
     name: &syn::Ident,
     types: &mut TypeParams,
 ) -> Option<(TokenStream, TokenStream)> {
-    let mut homed: Vec<(usize, &syn::Ident)> = lowerer.homed().collect();
+    let mut homed: Vec<usize> = lowerer.homed().collect();
     if homed.is_empty() {
         return None;
     }
-    homed.sort_unstable_by_key(|&(b, _)| b);
+    homed.sort_unstable();
     let homes = format_ident!("{}Homes", name);
     let mut params = Vec::new();
     let mut decls = Vec::new();
     let mut inits = Vec::new();
     let mut listed = Vec::new();
-    for (b, _) in homed {
+    for b in homed {
         let field = lowerer.field_ident(Key::Binding(b));
         let ty = types.get(Key::Binding(b), &field);
         params.push(ty.clone());

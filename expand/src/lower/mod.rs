@@ -263,8 +263,16 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_else(|| hidden("__unnamed"))
     }
 
-    pub fn homed(&self) -> impl Iterator<Item = (usize, &syn::Ident)> {
-        self.guards.iter().map(|(&b, g)| (b, g))
+    /// The bindings with a pinned home.
+    pub fn homed(&self) -> impl Iterator<Item = usize> {
+        self.guards.keys().copied()
+    }
+
+    /// Whether a value is alive in the code being generated.
+    fn in_scope(&self, key: Key) -> bool {
+        self.frames
+            .iter()
+            .any(|f| matches!(f, Frame::Scope { slots, .. } if slots.iter().any(|s| s.key == key)))
     }
 
     fn guard_of(&self, key: Key) -> Option<&syn::Ident> {
@@ -338,10 +346,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         for b in borrowed {
-            let in_scope = self.frames.iter().any(|f| {
-                matches!(f, Frame::Scope { slots, .. } if slots.iter().any(|s| s.key == Key::Binding(b)))
-            });
-            if in_scope {
+            if self.in_scope(Key::Binding(b)) {
                 self.needs_home.insert(b);
             }
         }

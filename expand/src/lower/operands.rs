@@ -281,11 +281,7 @@ impl Lowerer<'_> {
         let ident = hidden(&format!("__tmp{n}"));
         let key = Key::Temp(n);
         self.key_nodes.insert(key, node_id(child));
-        let present = self
-            .frames
-            .iter()
-            .any(|f| matches!(f, Frame::Scope { slots, .. } if slots.iter().any(|s| s.key == key)));
-        if !present {
+        if !self.in_scope(key) {
             self.push_slot(key, ident.clone(), false);
         }
         ident

@@ -97,17 +97,22 @@ impl Lowerer<'_> {
         apply(&mut applier);
     }
 
+    /// The binding that reaches homed local `b`'s home in the generated code (`**x` is its
+    /// value).
+    fn access_ident(&self, b: usize) -> syn::Ident {
+        self.binding_ident(Key::Binding(b), &self.an.bindings[b].ident)
+    }
+
     /// How user code names binding `b`: renamed, through its home, or as written.
     fn path_fix(&self, b: usize, path: NodeId, in_move: bool) -> PathFix {
         if let Some(guard) = self.guards.get(&b) {
-            if in_move {
-                return PathFix::Keep;
-            }
-            let access = self.binding_ident(Key::Binding(b), &self.an.bindings[b].ident);
-            if self.an.is_last_use(path) {
-                return PathFix::Take(guard.clone());
-            }
-            return PathFix::Home(access);
+            return if in_move {
+                PathFix::Keep
+            } else if self.an.is_last_use(path) {
+                PathFix::Take(guard.clone())
+            } else {
+                PathFix::Home(self.access_ident(b))
+            };
         }
         match self.renamed.get(&b) {
             Some(ident) => PathFix::Rename(ident.clone()),
@@ -289,9 +294,7 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
             let mut captures = Vec::new();
             for (name, b) in an.format_uses.get(&node_id(mac)).into_iter().flatten() {
                 let value = if let (Some(_), 0) = (self.lowerer.guards.get(b), self.in_move) {
-                    let access = self
-                        .lowerer
-                        .binding_ident(Key::Binding(*b), &an.bindings[*b].ident);
+                    let access = self.lowerer.access_ident(*b);
                     Some(quote!((**#access)))
                 } else {
                     self.lowerer.renamed.get(b).map(ToTokens::to_token_stream)
@@ -376,52 +379,16 @@ impl CollectRenames<'_, '_> {
         visit(self);
         self.in_move -= u32::from(by_move);
         if by_move && self.in_move == 0 {
-            let mut mentioned = Vec::new();
-            let mut find = MentionedHomes {
-                lowerer: self.lowerer,
-                found: &mut mentioned,
-            };
-            syn::visit::Visit::visit_expr(&mut find, node);
-            self.moved_in[index] = mentioned;
-        }
-    }
-}
-
-/// The homed locals mentioned in a piece of user code, with their guards.
-struct MentionedHomes<'l, 'a, 'f> {
-    lowerer: &'l Lowerer<'a>,
-    found: &'f mut Vec<(syn::Ident, syn::Ident)>,
-}
-
-impl MentionedHomes<'_, '_, '_> {
-    fn note(&mut self, b: usize) {
-        if let Some(guard) = self.lowerer.guards.get(&b) {
-            let access = self
-                .lowerer
-                .binding_ident(Key::Binding(b), &self.lowerer.an.bindings[b].ident);
-            if !self.found.iter().any(|(a, _)| *a == access) {
-                self.found.push((access, guard.clone()));
+            let mut moved: Vec<(syn::Ident, syn::Ident)> = Vec::new();
+            for (b, _) in self.lowerer.an.mentions(node) {
+                if let Some(guard) = self.lowerer.guards.get(&b) {
+                    let access = self.lowerer.access_ident(b);
+                    if !moved.iter().any(|(a, _)| *a == access) {
+                        moved.push((access, guard.clone()));
+                    }
+                }
             }
-        }
-    }
-}
-
-impl<'ast> syn::visit::Visit<'ast> for MentionedHomes<'_, '_, '_> {
-    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        if let Some(&b) = self.lowerer.an.uses.get(&node_id(p)) {
-            self.note(b);
-        }
-    }
-
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let an = self.lowerer.an;
-        for (_, b) in an.format_uses.get(&node_id(mac)).into_iter().flatten() {
-            self.note(*b);
-        }
-        if let Some(args) = an.macros.get(&node_id(mac)) {
-            for e in &args.exprs {
-                self.visit_expr(e);
-            }
+            self.moved_in[index] = moved;
         }
     }
 }
@@ -469,10 +436,8 @@ impl VisitMut for ApplyRenames {
                 for attr in &mut a.attrs {
                     self.visit_attribute_mut(attr);
                 }
-                if let Some(PathFix::Set(_)) = self.paths.peek() {
-                    let Some(PathFix::Set(guard)) = self.paths.next() else {
-                        return;
-                    };
+                let set = self.paths.next_if(|f| matches!(f, PathFix::Set(_)));
+                if let Some(PathFix::Set(guard)) = set {
                     self.visit_expr_mut(&mut a.right);
                     let right = &a.right;
                     // `x = value` for a homed `x`: drop the old value in the home (if it is
@@ -483,22 +448,20 @@ impl VisitMut for ApplyRenames {
                     self.visit_expr_mut(&mut a.right);
                 }
             }
-            Expr::Path(p)
-                if matches!(self.paths.peek(), Some(PathFix::Home(_) | PathFix::Take(_))) =>
-            {
-                let fix = self.paths.next();
-                syn::visit_mut::visit_expr_path_mut(self, p);
+            Expr::Path(p) => {
                 let span = p.span();
-                match fix {
-                    Some(PathFix::Home(access)) => {
-                        let mut access = access;
+                match self
+                    .paths
+                    .next_if(|f| matches!(f, PathFix::Home(_) | PathFix::Take(_)))
+                {
+                    Some(PathFix::Home(mut access)) => {
                         access.set_span(access.span().located_at(span));
                         *expr = syn::parse_quote_spanned!(span=> (**#access));
                     }
                     Some(PathFix::Take(guard)) => {
                         *expr = syn::parse_quote_spanned!(span=> (unsafe { #guard.take() }));
                     }
-                    _ => {}
+                    _ => syn::visit_mut::visit_expr_mut(self, expr),
                 }
             }
             Expr::Closure(_) | Expr::Async(_) => {
