@@ -225,3 +225,93 @@ async fn temporary_borrowed(log: Log) -> usize {
 fn local_borrowed_by_an_operand_across_an_await_is_equivalent() {
     assert_equivalent(temporary_borrowed, temporary_borrowed_rustc);
 }
+
+#[visible_async(compiler = declared_then_assigned_rustc)]
+async fn declared_then_assigned(log: Log, long: bool) -> usize {
+    let s;
+    let t: String;
+    if long {
+        s = Noisy::new(&log, "long one");
+        t = "tt".to_string();
+    } else {
+        s = Noisy::new(&log, "s");
+        t = String::new();
+    }
+    let n = peek(&log, s.name()).await;
+    let m = peek(&log, &t).await;
+    n + m
+}
+
+#[test]
+fn homed_local_declared_without_a_value_is_equivalent() {
+    assert_equivalent(
+        |log| declared_then_assigned(log, true),
+        |log| declared_then_assigned_rustc(log, true),
+    );
+    assert_equivalent(
+        |log| declared_then_assigned(log, false),
+        |log| declared_then_assigned_rustc(log, false),
+    );
+}
+
+#[visible_async(compiler = borrowed_parameters_rustc)]
+async fn borrowed_parameters(log: Log, name: String, (a, b): (Noisy, String)) -> usize {
+    let n = peek(&log, &name).await;
+    let m = peek(&log, a.name()).await;
+    let k = peek(&log, &b).await;
+    n + m + k + name.len()
+}
+
+#[test]
+fn parameters_borrowed_across_an_await_are_equivalent() {
+    let pair = |log: &Log| (Noisy::new(log, "a"), "bee".to_string());
+    assert_equivalent(
+        |log| {
+            let p = pair(&log);
+            borrowed_parameters(log, "nm".to_string(), p)
+        },
+        |log| {
+            let p = pair(&log);
+            borrowed_parameters_rustc(log, "nm".to_string(), p)
+        },
+    );
+}
+
+#[visible_async(compiler = loop_binding_borrowed_rustc)]
+async fn loop_binding_borrowed(log: Log, names: Vec<String>) -> usize {
+    let mut total = 0;
+    for name in names {
+        let r = &name;
+        tick(&log, "step").await;
+        total += r.len();
+    }
+    total
+}
+
+#[test]
+fn for_loop_binding_borrowed_across_an_await_is_equivalent() {
+    let names = || vec!["a".to_string(), "bb".to_string(), "ccc".to_string()];
+    assert_equivalent(
+        |log| loop_binding_borrowed(log, names()),
+        |log| loop_binding_borrowed_rustc(log, names()),
+    );
+}
+
+struct Holder {
+    s: String,
+    n: usize,
+}
+
+#[visible_async(compiler = homed_in_format_and_struct_rustc)]
+async fn homed_in_format_and_struct(log: Log) -> (String, usize) {
+    let s = String::from("held");
+    let n = peek(&log, &s).await;
+    log.push(format!("{s} {s:?} {n}"));
+    let h = Holder { s, n };
+    (h.s, h.n)
+}
+
+#[test]
+fn homed_local_in_a_format_capture_and_struct_shorthand_is_equivalent() {
+    assert_equivalent(homed_in_format_and_struct, homed_in_format_and_struct_rustc);
+}
