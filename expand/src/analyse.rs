@@ -50,6 +50,12 @@ pub struct Binding {
     /// Bound to a value without drop glue (`let r = &x;`, `let n = 5;`): keeping it only
     /// matters if it is used again.
     borrow_only: bool,
+    /// Bound by a `match` arm whose guard has an `.await`: the guard's node. While the guard
+    /// is suspended the binding is not stored: the resumed `match` binds it again.
+    guard: Option<NodeId>,
+    /// Positions of the `Move` events that are a `match` arm binding by value out of this
+    /// local as its scrutinee (the scrutinee path itself records a `Use`).
+    arm_moves: HashSet<u32>,
     events: Vec<(u32, Event)>,
 }
 
@@ -122,9 +128,12 @@ impl Analysis {
 
     /// Whether binding `b`, in scope at suspension point `k`, must be stored in the state.
     pub fn is_kept(&self, b: usize, k: usize) -> bool {
+        if self.rederived(b, k) {
+            return false;
+        }
         let binding = &self.bindings[b];
         let point = &self.awaits[k];
-        let moved = Self::is_moved_before(binding, point.pos);
+        let moved = self.is_moved_before(binding, point);
         // A value still there may be read on a path where an assignment around this `.await`
         // does not happen; a value already moved is gone either way.
         let used_after = self.is_used_after(binding, point, !moved);
@@ -140,6 +149,14 @@ impl Analysis {
         !moved || used_after
     }
 
+    /// Whether binding `b` is bound by the pattern of a `match` arm whose guard is suspended
+    /// at point `k`: the resumed `match` binds it again from the scrutinee.
+    pub fn rederived(&self, b: usize, k: usize) -> bool {
+        self.bindings[b]
+            .guard
+            .is_some_and(|guard| self.awaits[k].path.contains(&guard))
+    }
+
     /// Whether a path used by value is the last use of the value it names: nothing reads the
     /// binding after it before a new value is assigned (in a loop, the next iteration counts).
     /// Branches are not told apart, so a use in another branch counts as later.
@@ -150,6 +167,7 @@ impl Analysis {
         };
         let binding = &self.bindings[b];
         let mut events = binding.events.clone();
+        events.retain(|(p, _)| !binding.arm_moves.contains(p));
         events.sort_by_key(|&(p, _)| p);
         let first_after = events.iter().find(|&&(p, _)| p > *pos);
         let again = loops
@@ -210,6 +228,9 @@ impl Analysis {
 
     /// Whether binding `b` is mentioned at all after suspension point `k`.
     pub fn is_mentioned_after(&self, b: usize, k: usize) -> bool {
+        if self.rederived(b, k) {
+            return false;
+        }
         let binding = &self.bindings[b];
         let point = &self.awaits[k];
         binding
@@ -235,11 +256,15 @@ impl Analysis {
         })
     }
 
-    fn is_moved_before(binding: &Binding, pos: u32) -> bool {
+    /// Whether the value is gone at `point`: the last event before it (on a path that can lead
+    /// to it) is a move.
+    fn is_moved_before(&self, binding: &Binding, point: &AwaitPoint) -> bool {
         let last = binding
             .events
             .iter()
-            .filter(|&&(p, e)| p < pos && e != Event::Use)
+            .filter(|&&(p, e)| {
+                p < point.pos && e != Event::Use && !self.exclusive(binding, point, p)
+            })
             .max_by_key(|&&(p, _)| p);
         match last {
             Some(&(_, event)) => event == Event::Move,
@@ -350,6 +375,11 @@ impl Walker<'_> {
             event
         };
         let b = self.lookup(name)?;
+        self.record_binding(b, event);
+        Some(b)
+    }
+
+    fn record_binding(&mut self, b: usize, event: Event) {
         let pos = self.tick();
         self.an.bindings[b].events.push((pos, event));
         let branches: Vec<NodeId> = self
@@ -361,7 +391,6 @@ impl Walker<'_> {
         if !branches.is_empty() {
             self.an.bindings[b].event_branches.insert(pos, branches);
         }
-        Some(b)
     }
 
     fn declare(&mut self, node: NodeId, ident: &syn::Ident, uninit: bool) {
@@ -372,6 +401,8 @@ impl Walker<'_> {
             decl_pos: pos,
             declared_uninit: uninit,
             borrow_only: false,
+            guard: None,
+            arm_moves: HashSet::new(),
             assigned_by: Vec::new(),
             event_branches: HashMap::new(),
             events: Vec::new(),
@@ -692,17 +723,60 @@ impl Walker<'_> {
                 } else {
                     Ctx::Place
                 };
-                let mut any = self.expr(&m.expr, ctx);
+                // A local scrutinee is moved by the arms that bind by value, each on its own
+                // path; the `match` itself only reads it.
+                let local = match &*m.expr {
+                    Expr::Path(p) if ctx == Ctx::Move && p.path.get_ident().is_some() => Some(p),
+                    _ => None,
+                };
+                let mut any = match local {
+                    Some(p) => {
+                        let any = self.expr(&m.expr, Ctx::Place);
+                        let loops = self.loops.iter().map(|&(start, _)| start).collect();
+                        self.an.moved_paths.insert(node_id(p), (self.pos, loops));
+                        any
+                    }
+                    None => self.expr(&m.expr, ctx),
+                };
+                let moved_local = local.and_then(|p| self.an.uses.get(&node_id(p)).copied());
+                // The locals a suspended guard's resumed `match` reads again.
+                let reread: Vec<usize> = if guard_scrutinee_root(&m.expr).is_some() {
+                    self.an
+                        .mentions(&m.expr)
+                        .into_iter()
+                        .map(|(b, _)| b)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 let match_node = self.stack.last().copied().unwrap_or_default();
                 for arm in &m.arms {
                     self.an.branch_parent.insert(node_id(arm), match_node);
                     self.stack.push(node_id(arm));
                     self.scopes.push(Vec::new());
+                    if let Some(b) = moved_local
+                        && moves_out(&arm.pat)
+                    {
+                        self.record_binding(b, Event::Move);
+                        let pos = self.pos;
+                        self.an.bindings[b].arm_moves.insert(pos);
+                    }
                     self.declare_pat(&arm.pat, false);
-                    let mut arm_any = match &arm.pat {
-                        Pat::Guard(g) => self.an.has_await.contains(&node_id(&*g.guard)),
-                        _ => false,
-                    };
+                    let mut arm_any = false;
+                    if let Pat::Guard(g) = &arm.pat
+                        && self.an.has_await.contains(&node_id(&*g.guard))
+                    {
+                        arm_any = true;
+                        let an = &mut *self.an;
+                        for_each_binding(&g.pat, &mut |pi| {
+                            if let Some(&b) = an.binding_of.get(&node_id(pi)) {
+                                an.bindings[b].guard = Some(node_id(&*g.guard));
+                            }
+                        });
+                        for &b in &reread {
+                            self.record_binding(b, Event::Use);
+                        }
+                    }
                     arm_any |= self.expr(&arm.body, Ctx::Move);
                     self.scopes.pop();
                     self.stack.pop();
@@ -969,6 +1043,22 @@ fn walk_pat<'p>(pat: &'p Pat, first_alt: bool, f: &mut impl FnMut(&'p syn::PatId
         Pat::Type(t) => walk_pat(&t.pat, first_alt, f),
         Pat::Guard(g) => walk_pat(&g.pat, first_alt, f),
         _ => {}
+    }
+}
+
+/// The path a `match` scrutinee is a place of, if it is one that can be read again when a
+/// suspended guard resumes: a local (or constant), or a field, element (at a simple index) or
+/// dereference of one.
+pub fn guard_scrutinee_root(expr: &Expr) -> Option<&syn::ExprPath> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => Some(p),
+        Expr::Field(f) => guard_scrutinee_root(&f.base),
+        Expr::Paren(p) => guard_scrutinee_root(&p.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => guard_scrutinee_root(&u.expr),
+        Expr::Index(i) if matches!(&*i.index, Expr::Lit(_) | Expr::Path(_)) => {
+            guard_scrutinee_root(&i.expr)
+        }
+        _ => None,
     }
 }
 

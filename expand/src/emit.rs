@@ -97,12 +97,19 @@ pub struct Param<'a> {
     pub value: TokenStream,
 }
 
+/// The body as written and its analysis: what the copy that rustc checks is made from.
+pub struct Written<'a> {
+    pub body: &'a syn::Block,
+    pub an: &'a Analysis,
+}
+
 #[allow(clippy::too_many_lines)]
 pub fn emit(
     sig: &Signature,
     an: &Analysis,
     params: &[Param<'_>],
     body: &syn::Block,
+    written: &Written<'_>,
     option_try: bool,
     hoisted: &[syn::Item],
 ) -> Result<TokenStream, Vec<syn::Error>> {
@@ -367,7 +374,7 @@ pub fn emit(
     let (homes_decl, constructor, homes_init, homes_param, finish) = match homes {
         Some((decl, init)) => {
             let param = hidden("__homes");
-            let check = checked_copy(body, an, params);
+            let check = checked_copy(written, params);
             let output = hidden("__output");
             let output_of = if sig.opaque_output {
                 quote!(::core::marker::PhantomData)
@@ -449,7 +456,7 @@ pub fn emit(
 
         #homes_decl
 
-        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::while_immutable_condition)]
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::collapsible_if, clippy::while_immutable_condition)]
         let future = ::visible_async::__private::VisibleFuture::#constructor(#unresumed_init, #homes_init |mut #state, #homes_param #cx| #poll_label loop {
             match #state.as_mut().project() {
                 #proj::Unresumed { .. } => {
@@ -518,7 +525,7 @@ fn homes(
 /// and borrow-checks it like the `async fn` it came from. That makes the homes sound (their
 /// borrows have erased lifetimes in the state machine) and reports the body's own borrow
 /// errors as rustc reports them, at the user's tokens.
-fn checked_copy(body: &syn::Block, an: &Analysis, params: &[Param<'_>]) -> TokenStream {
+fn checked_copy(written: &Written<'_>, params: &[Param<'_>]) -> TokenStream {
     use syn::visit::Visit;
     use syn::visit_mut::VisitMut;
     // Items hoisted to the top of the function (those of blocks with an `.await`) are already
@@ -548,6 +555,7 @@ fn checked_copy(body: &syn::Block, an: &Analysis, params: &[Param<'_>]) -> Token
         }
         fn visit_item_mut(&mut self, _: &mut syn::Item) {}
     }
+    let Written { body, an } = *written;
     let mut split = Split {
         an,
         split: Vec::new(),

@@ -9,6 +9,7 @@ mod analyse;
 mod args;
 mod borrows;
 mod check;
+mod desugar;
 mod emit;
 mod lower;
 mod macros;
@@ -56,13 +57,23 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
         return Ok(quote!(#item));
     }
     let inputs: Vec<&FnArg> = item.sig.inputs.iter().collect();
-    let an = analyse::analyse(&inputs, &item.block);
+    let desugared = desugar::desugar(&item.block);
+    let lowered = desugared.as_ref().unwrap_or(&item.block);
+    let an = analyse::analyse(&inputs, lowered);
+    // The body as written, with an analysis of its own, for the copy that rustc checks.
+    let written = desugared
+        .is_some()
+        .then(|| analyse::analyse(&inputs, &item.block));
+    let written = emit::Written {
+        body: &item.block,
+        an: written.as_ref().unwrap_or(&an),
+    };
 
     let params = params(&item, &an);
     let sig = signature::signature(&item);
     let option_try = signature::spells_out_try(&item);
-    let hoisted = lower::hoisted_items(&item.block, &an);
-    let body = emit::emit(&sig, &an, &params, &item.block, option_try, &hoisted)?;
+    let hoisted = lower::hoisted_items(lowered, &an);
+    let body = emit::emit(&sig, &an, &params, lowered, &written, option_try, &hoisted)?;
 
     let attrs = &item.attrs;
     let header = &sig.header;

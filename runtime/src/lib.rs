@@ -50,11 +50,20 @@
 //! pinned homes beside the state (`FnHomes`), reached as `**x`; the body as written is kept in
 //! an unreachable `async` block after the `return`, so rustc borrow-checks it as usual.
 //!
+//! `.await` in a match guard works: the scrutinee gets a pinned home (the guard's bindings
+//! borrow it), and the resumed `match` reads it again from the suspended arm on. So do `let`
+//! chains with an `.await` (`if let Some(x) = a && f(x).await { .. }`, and in `while`), which
+//! become nested `if`s. A value scrutinee whose arms await (`match f() { .. }`, `if let`,
+//! `while let`) is bound first, `match f() { __scrutinee => match __scrutinee { .. } }`, so that
+//! it lives to the end of the `match`, as rustc keeps it.
+//!
 //! # Not supported yet (each a compile error at the user's tokens)
 //!
 //! - Methods (`self` receivers).
-//! - `.await` inside a match guard, a `let` chain, an unknown macro, or a macro that awaits by
+//! - `.await` inside an unknown macro, in the guard of `matches!`, or a macro that awaits by
 //!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
+//! - An `.await` in the guard of a `match` on an element at a computed index (`v[i + 1]`):
+//!   bind a reference to it first.
 //! - Recursion: a direct self-call awaited gets rustc's own E0733 ("recursion in an async fn
 //!   requires boxing"); boxed recursion works when the boxed future is coerced to
 //!   `Pin<Box<dyn Future<Output = T>>>`.
@@ -68,6 +77,11 @@
 //!   `unwrap*`, iterator adapters, ...). A consuming method with another name on a local not used
 //!   after the `.await` is an error (E0382, "use of moved value", at the `.await`); a borrowing
 //!   method with a consuming name lets the local be dropped at the `.await`.
+//! - A scrutinee that an arm binds in part by value (`(_, Some(y))` on a temporary, `for (k, _)
+//!   in pairs`) counts as moved: the part left behind (the `_`) is dropped at the `.await`
+//!   instead of after the arm, since the macro cannot tell a copy (`y: u32`) from a move.
+//! - In a `match` whose guard awaits, the scrutinee lives in a pinned home, so an arm cannot
+//!   move a non-`Copy` value out of it (E0507 in the expansion); match on a reference instead.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement.

@@ -258,7 +258,6 @@ async fn match_scrutinee_temporary(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: a temporary in a match scrutinee is dropped at the suspension in an arm, rustc holds it to the end of the match statement"]
 fn temporary_in_a_match_scrutinee_lives_across_an_await_in_an_arm() {
     assert_equivalent(match_scrutinee_temporary, match_scrutinee_temporary_rustc);
 }
@@ -1056,7 +1055,6 @@ fn indexed_receiver_of_a_method_with_an_awaited_argument() {
     assert_equivalent(vec_of_vec_receiver, vec_of_vec_receiver_rustc);
 }
 
-#[cfg(any())]
 mod pending {
     use super::*;
 
@@ -1072,7 +1070,6 @@ mod pending {
     }
 
     #[test]
-    #[ignore = "transform bug: limitation with a clear error: \"cannot lower an `.await` inside a `let` chain yet\""]
     fn await_in_a_let_chain() {
         for a in [None, Some(1), Some(5)] {
             assert_equivalent(
@@ -1091,7 +1088,6 @@ mod pending {
     }
 
     #[test]
-    #[ignore = "transform bug: limitation with a clear error: \"cannot lower an `.await` inside a match guard yet\""]
     fn await_in_a_match_guard() {
         for n in [1, 5] {
             assert_equivalent(

@@ -311,7 +311,6 @@ async fn temporary_in_while_let(log: Log) -> usize {
 }
 
 #[test]
-#[ignore = "transform bug: a temporary in a `while let` scrutinee is dropped at a suspension in the body, rustc holds it until the end of the iteration"]
 fn temporary_in_a_while_let_scrutinee_lives_through_the_body() {
     assert_equivalent(temporary_in_while_let, temporary_in_while_let_rustc);
 }
@@ -461,7 +460,6 @@ async fn awaited_scrutinee_held_through_arm(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: the awaited value used as a match scrutinee (`match f().await { _ => { g().await; } }`) is dropped at the suspension in the arm, rustc holds it to the end of the match"]
 fn awaited_scrutinee_value_lives_to_the_end_of_the_match() {
     assert_equivalent(
         awaited_scrutinee_held_through_arm,
@@ -482,7 +480,6 @@ async fn if_let_awaited_not_moved(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: the awaited value used as an `if let` scrutinee whose pattern does not move it is dropped at a suspension in the then block, rustc holds it through the block"]
 fn if_let_scrutinee_not_moved_by_its_pattern_lives_through_the_then_block() {
     assert_equivalent(if_let_awaited_not_moved, if_let_awaited_not_moved_rustc);
 }

@@ -728,7 +728,6 @@ async fn cell_ref_dead_before(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: rustc keeps the type of a borrowed local that was moved out before the await in the future's witness (here `Cell`, so rustc's future is !Sync); the transform holds nothing"]
 fn reference_to_a_cell_last_used_before_the_await() {
     let t = same_auto_traits!(
         cell_ref_dead_before(Log::new()),

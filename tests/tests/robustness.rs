@@ -277,6 +277,20 @@ const CORPUS: &[&str] = &[
         !a == b().await;
         arr[0] < get().await;
     }",
+    // 46: awaits in match guards, on a local, a field and a value
+    "async fn guards(x: Option<u32>, p: Pair) -> u32 {
+        let a = match x { Some(n) if check(n).await => n, Some(n) => n + 1, None => 0 };
+        let b = match p.left { ref l if peek(l).await > 2 => 1, _ => 2 };
+        match make().await { (k, _) if k > 1 && check(k).await => k, _ => a + b }
+    }",
+    // 47: let chains with awaits in `if` and `while`, and an if-let scrutinee kept across
+    "async fn chains(a: Option<u32>, mut it: Iter) -> u32 {
+        let mut t = 0;
+        while let Some(n) = it.next() && check(n).await { t += n; }
+        if let Some(x) = a && check(x).await && let Some(y) = lookup(x) { t += y; } else if t > 2 { t = 1; }
+        if let Some(g) = lock().get(0) { step(*g).await; }
+        t
+    }",
 ];
 
 /// Tokens inserted at random places by the mutator: things that change the shape of the

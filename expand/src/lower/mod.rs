@@ -346,7 +346,8 @@ impl<'a> Lowerer<'a> {
             }
         }
         for b in borrowed {
-            if self.in_scope(Key::Binding(b)) {
+            // A guard's bindings borrow the scrutinee, which has a home already.
+            if self.in_scope(Key::Binding(b)) && !self.an.rederived(b, k) {
                 self.needs_home.insert(b);
             }
         }
@@ -565,7 +566,6 @@ impl<'a> Lowerer<'a> {
         fields
     }
 
-    /// Stores the awaited future and the live values in `SuspendK`, then polls it.
     /// Stores the awaited future (none for a join point) and the live values in the state of
     /// point `k`, then goes round the poll loop to poll it (or continue from the join).
     fn suspend(&mut self, k: usize, awaited: Option<&TokenStream>) -> TokenStream {
@@ -626,29 +626,43 @@ impl<'a> Lowerer<'a> {
         hidden("__missing")
     }
 
-    /// Two kept values under one name: the older is unreachable by name in the generated code.
-    /// Two kept values under one name: the older is unreachable by name in the generated code,
-    /// so it is recorded for renaming.
+    /// A kept value under the same name as a newer one in scope (kept or not) is unreachable by
+    /// name in the generated code, so it is recorded for renaming.
     fn check_shadowing(&mut self, k: usize, fields: &[Field]) {
-        for (i, a) in fields.iter().enumerate() {
-            for b in &fields[i + 1..] {
-                if let (Key::Binding(older), Key::Binding(_)) = (a.key, b.key)
-                    && self.current_ident(a.key) == self.current_ident(b.key)
-                {
-                    // The older value is unreachable by its name: the next lowering gives
-                    // it a hidden one.
-                    self.discovered.insert(older);
-                    if self.renamed.contains_key(&older) {
-                        let message = format!(
-                            "`{}` is shadowed while the older value is still alive across this `.await`; \
-                                 #[visible_async] cannot reach the older value: give one of them another name",
-                            self.current_ident(a.key)
-                        );
-                        self.errors
-                            .push(syn::Error::new(self.an.awaits[k].span, message));
-                    }
-                    return;
+        let in_scope: Vec<(Key, syn::Ident)> = self
+            .frames
+            .iter()
+            .filter_map(|f| match f {
+                Frame::Scope { slots, .. } => Some(slots),
+                _ => None,
+            })
+            .flatten()
+            .map(|s| (s.key, s.ident.clone()))
+            .collect();
+        for field in fields {
+            let Key::Binding(older) = field.key else {
+                continue;
+            };
+            let Some(at) = in_scope.iter().rposition(|(key, _)| *key == field.key) else {
+                continue;
+            };
+            let ident = &in_scope[at].1;
+            if in_scope[at + 1..]
+                .iter()
+                .any(|(key, newer)| newer == ident && *key != field.key)
+            {
+                // The older value is unreachable by its name: the next lowering gives it a
+                // hidden one.
+                self.discovered.insert(older);
+                if self.renamed.contains_key(&older) {
+                    let message = format!(
+                        "`{ident}` is shadowed while the older value is still alive across this `.await`; \
+                         #[visible_async] cannot reach the older value: give one of them another name",
+                    );
+                    self.errors
+                        .push(syn::Error::new(self.an.awaits[k].span, message));
                 }
+                return;
             }
         }
     }
@@ -1292,7 +1306,12 @@ impl<'a> Lowerer<'a> {
         }
         // A plain condition is a scope of its own: its temporaries are dropped before the
         // branch runs, so its statements go inside it.
-        self.push_scope(&[]);
+        self.scoped_condition(cond, k, &[])
+    }
+
+    /// A condition (of an `if`, or a match guard binding `pats`) in a scope of its own.
+    fn scoped_condition(&mut self, cond: &Expr, k: Option<usize>, pats: &[&Pat]) -> Flow {
+        self.push_scope(pats);
         let flow = match k {
             Some(k) => self.resume_expr(cond, k, Ctx::Value),
             None => self.fwd_expr(cond, Ctx::Value),
@@ -1314,38 +1333,72 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_match(&mut self, m: &syn::ExprMatch, k: Option<usize>) -> Flow {
-        if let Some(k) = k
-            && let Some(arm) = m.arms.iter().find(|arm| self.an.contains(*arm, k))
-        {
-            if let Some(guard) = arm_guard(arm).filter(|g| self.an.contains(*g, k)) {
-                self.errors.push(syn::Error::new(
-                    guard.span(),
-                    "#[visible_async] cannot lower an `.await` inside a match guard yet; \
-                         await before the `match` and match on the result",
-                ));
-                return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
-            }
-            return self.resume_block_expr(&arm.body, k, &[&arm.pat]);
+        let awaiting_guard = m
+            .arms
+            .iter()
+            .any(|arm| arm_guard(arm).is_some_and(|g| self.an.contains_await(g)));
+        if awaiting_guard && !self.home_scrutinee(&m.expr) {
+            return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         }
-        let scrutinee = match k {
-            Some(k) => self.resume_expr(&m.expr, k, Ctx::Place),
-            None => self.fwd_expr(&m.expr, Ctx::Place),
+        let resumed = k.and_then(|k| m.arms.iter().position(|arm| self.an.contains(arm, k)));
+        let (first, resumed_guard) = match (k, resumed) {
+            (Some(k), Some(i)) => {
+                let arm = &m.arms[i];
+                if arm_guard(arm).is_none_or(|g| !self.an.contains(g, k)) {
+                    // The scrutinee's temporaries, made before the `.await`, are alive.
+                    if !self.an.contains_await(&*m.expr) {
+                        self.register_temporaries(&m.expr);
+                    }
+                    return self.resume_block_expr(&arm.body, k, &[&arm.pat]);
+                }
+                (i, Some(k))
+            }
+            _ => (0, None),
+        };
+        // Resuming in a guard: the scrutinee is a place the future still holds, so the
+        // `match` runs again from the suspended arm, which binds its pattern again.
+        let scrutinee = match (k, resumed_guard) {
+            (Some(k), None) => self.resume_expr(&m.expr, k, Ctx::Place),
+            // Temporaries in the scrutinee live to the end of the `match`, across the `.await`s
+            // in its arms.
+            (None, _)
+                if !self.an.contains_await(&*m.expr)
+                    && m.arms.iter().any(|arm| self.an.contains_await(arm)) =>
+            {
+                let (s, v) = self.materialize(&m.expr);
+                Flow::Value(s, v)
+            }
+            _ => self.fwd_expr(&m.expr, Ctx::Place),
         };
         let (s, scrutinee) = match scrutinee {
             Flow::Value(s, v) => (s, v),
             d @ Flow::Diverges(_) => return d,
         };
-        let mut arms = Vec::new();
-        let mut all_diverge = !m.arms.is_empty();
-        for arm in &m.arms {
-            if let Some(guard) = arm_guard(arm).filter(|g| self.an.contains_await(*g)) {
-                self.errors.push(syn::Error::new(
-                    guard.span(),
-                    "#[visible_async] cannot lower an `.await` inside a match guard yet; \
-                     await before the `match` and match on the result",
-                ));
-            }
-            let pat = self.pat_tokens(&arm.pat);
+        // The arms before it did not match: unguarded ones stay (without bindings) so that
+        // the `match` is exhaustive as written.
+        let mut arms: Vec<TokenStream> = m.arms[..first]
+            .iter()
+            .filter(|arm| arm_guard(arm).is_none())
+            .map(|arm| {
+                let pat = without_bindings(&arm.pat);
+                quote!(#pat => ::core::unreachable!(),)
+            })
+            .collect();
+        let mut all_diverge = m.arms.len() > first;
+        for (i, arm) in m.arms.iter().enumerate().skip(first) {
+            let pat = match &arm.pat {
+                Pat::Guard(g) if self.an.contains_await(&*g.guard) => {
+                    let k = resumed_guard.filter(|_| i == first);
+                    let guard = match self.scoped_condition(&g.guard, k, &[&g.pat]) {
+                        Flow::Value(s, v) if s.is_empty() => v,
+                        Flow::Value(s, v) => quote!({ #(#s)* #v }),
+                        Flow::Diverges(s) => quote!({ #(#s)* }),
+                    };
+                    let pat = self.pat_tokens(&g.pat);
+                    quote!(#pat if #guard)
+                }
+                pat => self.pat_tokens(pat),
+            };
             let body = if self.an.contains_await(&*arm.body) {
                 let (body, diverges) = self.fwd_block_expr(&arm.body, &[&arm.pat]);
                 all_diverge &= diverges;
@@ -1365,6 +1418,25 @@ impl<'a> Lowerer<'a> {
         } else {
             Flow::Value(s, tokens)
         }
+    }
+
+    /// A `match` with an `.await` in a guard holds its scrutinee, which the guard's bindings
+    /// borrow, across the `.await`: the local it is a place of gets a pinned home. Errors if
+    /// the scrutinee is not such a place.
+    fn home_scrutinee(&mut self, scrutinee: &Expr) -> bool {
+        let Some(root) = crate::analyse::guard_scrutinee_root(scrutinee) else {
+            self.errors.push(syn::Error::new(
+                scrutinee.span(),
+                "#[visible_async] cannot read this scrutinee again when the `.await` in a guard \
+                 resumes (an element at a computed index): bind it to a local first, \
+                 `let value = &v[i + 1]; match value { ... }`",
+            ));
+            return false;
+        };
+        if let Some(&b) = self.an.uses.get(&node_id(root)) {
+            self.needs_home.insert(b);
+        }
+        true
     }
 
     fn next_labels(&mut self) -> (syn::Lifetime, syn::Lifetime) {
@@ -1770,6 +1842,31 @@ fn is_panic_macro(mac: &syn::Macro) -> bool {
 }
 
 /// The guard of a match arm (`pat if guard`), which syn keeps inside the pattern.
+/// A pattern with every binding replaced by `_` (and `x @ p` by `p`): it matches the same
+/// values and moves nothing.
+fn without_bindings(pat: &Pat) -> Pat {
+    struct Strip;
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_pat_mut(&mut self, pat: &mut Pat) {
+            if let Pat::Ident(pi) = pat
+                && crate::analyse::is_binding(pi)
+            {
+                *pat = match pi.subpat.take() {
+                    Some((_, sub)) => *sub,
+                    None => Pat::Wild(syn::PatWild {
+                        attrs: Vec::new(),
+                        underscore_token: syn::Token![_](pi.ident.span()),
+                    }),
+                };
+            }
+            syn::visit_mut::visit_pat_mut(self, pat);
+        }
+    }
+    let mut pat = pat.clone();
+    syn::visit_mut::VisitMut::visit_pat_mut(&mut Strip, &mut pat);
+    pat
+}
+
 fn arm_guard(arm: &syn::Arm) -> Option<&Expr> {
     match &arm.pat {
         Pat::Guard(g) => Some(&g.guard),

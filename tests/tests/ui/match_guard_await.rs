@@ -1,11 +1,12 @@
-// An `.await` in a match guard (or in the guard of `matches!`) is not lowered yet: a spanned
-// error saying to await before the `match`.
+// An `.await` in a match guard works when the `match` can read its scrutinee again on resuming:
+// a local, a field of one, a value (bound first). An element at a computed index is not such a
+// place: a spanned error says to bind it. `matches!` guards are not lowered at all.
 use visible_async::leaf::ready_after;
 use visible_async::visible_async;
 
 #[visible_async]
-async fn guarded(x: u32) -> u32 {
-    match x {
+async fn guarded(v: Vec<u32>, i: usize) -> u32 {
+    match v[i + 1] {
         n if ready_after(1, n > 2).await => n,
         _ => 0,
     }

@@ -1,0 +1,371 @@
+//! Rewrites, before the analysis, the constructs with an `.await` that the lowering handles
+//! through an equivalent plainer form:
+//!
+//! - a value scrutinee (`match f() { .. }`, `if let Some(x) = f() { .. }`, `while let ..`)
+//!   whose arms or body await is bound first, by a `match` that keeps the temporaries of the
+//!   expression alive as long as rustc does: `match f() { __scrutinee => match __scrutinee {
+//!   .. } }`. The value is then a local, which the state machine can hold across the
+//!   `.await` (or give a pinned home, if the arms borrow it), and which a suspended guard's
+//!   resumed `match` can read again;
+//! - a `let` chain (`if let Some(x) = a && f(x).await { .. } else { .. }`) becomes nested
+//!   `if`s in a labeled block, and a `while` with one becomes a `loop` of nested `if`s that
+//!   `break` when a condition fails. The conditions run in the same order, their bindings are
+//!   in scope for the same code, and the `else` runs after the chain's temporaries are gone,
+//!   as in edition 2024.
+//!
+//! The body as written is still what rustc checks (see `emit::checked_copy`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr};
+
+/// The body with its `let` chains and guarded `match`es rewritten, or `None` if it has none
+/// that await.
+pub fn desugar(body: &Block) -> Option<Block> {
+    let mut rewrite = Rewrite {
+        labels: 0,
+        loops: Vec::new(),
+        changed: false,
+    };
+    let mut body = body.clone();
+    rewrite.visit_block_mut(&mut body);
+    rewrite.changed.then_some(body)
+}
+
+/// Whether an expression has an `.await` of the body (not one of a closure, `async` block or
+/// item inside it).
+pub fn has_await(expr: &Expr) -> bool {
+    let mut find = FindAwait(false);
+    find.visit_expr(expr);
+    find.0
+}
+
+fn block_has_await(block: &Block) -> bool {
+    let mut find = FindAwait(false);
+    find.visit_block(block);
+    find.0
+}
+
+struct FindAwait(bool);
+
+impl<'ast> Visit<'ast> for FindAwait {
+    fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {
+        self.0 = true;
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// An enclosing loop: its label, and whether a rewrite inside it needs one.
+struct Loop {
+    label: Option<syn::Lifetime>,
+    needs_label: bool,
+}
+
+struct Rewrite {
+    labels: usize,
+    loops: Vec<Loop>,
+    changed: bool,
+}
+
+impl Rewrite {
+    fn fresh_label(&mut self, what: &str) -> syn::Lifetime {
+        let n = self.labels;
+        self.labels += 1;
+        syn::Lifetime::new(&format!("'__{what}{n}"), Span::mixed_site())
+    }
+
+    /// The innermost loop's label, giving it one if it has none.
+    fn loop_label(&mut self) -> Option<syn::Lifetime> {
+        let fresh = self.fresh_label("loop");
+        let innermost = self.loops.last_mut()?;
+        innermost.needs_label = true;
+        Some(innermost.label.get_or_insert(fresh).clone())
+    }
+
+    fn in_loop(&mut self, label: &mut Option<syn::Label>, body: impl FnOnce(&mut Self)) {
+        self.loops.push(Loop {
+            label: label.as_ref().map(|l| l.name.clone()),
+            needs_label: false,
+        });
+        body(self);
+        let Some(done) = self.loops.pop() else { return };
+        if done.needs_label && label.is_none() {
+            *label = done.label.map(|name| syn::Label {
+                name,
+                colon_token: syn::Token![:](Span::mixed_site()),
+            });
+        }
+    }
+
+    /// `if c1 && let p = e && c3 { then } else { other }` as
+    /// `'l: { if c1 { if let p = e { if c3 { break 'l { then }; } } } other }`.
+    fn if_chain(&mut self, ifx: &syn::ExprIf) -> Expr {
+        let label = self.fresh_label("chain");
+        let mut then = Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: ifx.then_branch.clone(),
+        });
+        let mut other = ifx.else_branch.as_ref().map(|(_, e)| (**e).clone());
+        // Unlabeled `break`/`continue` would now be inside a labeled block (E0695).
+        if let Some(target) = self.needs_loop_label(&then, other.as_ref()) {
+            label_jumps(&mut then, &target);
+            if let Some(other) = &mut other {
+                label_jumps(other, &target);
+            }
+        }
+        let mut inner = quote!(break #label #then;);
+        let mut awaits = has_await(&then);
+        for cond in chain(&ifx.cond).into_iter().rev() {
+            inner = conditional(cond, &inner, None, awaits);
+            awaits |= has_await(cond);
+        }
+        let attrs = &ifx.attrs;
+        syn::parse_quote!(#(#attrs)* #label: { #inner #other })
+    }
+
+    fn needs_loop_label(&mut self, then: &Expr, other: Option<&Expr>) -> Option<syn::Lifetime> {
+        if has_unlabeled_jump(then) || other.is_some_and(has_unlabeled_jump) {
+            self.loop_label()
+        } else {
+            None
+        }
+    }
+
+    /// `while c1 && let p = e { body }` as
+    /// `loop { if c1 { if let p = e { body } else { break } } else { break } }`.
+    fn while_chain(w: &syn::ExprWhile) -> Expr {
+        let body = &w.body;
+        let mut inner = quote!(#body);
+        let mut awaits = block_has_await(body);
+        for cond in chain(&w.cond).into_iter().rev() {
+            inner = conditional(cond, &inner, Some(&quote!(break)), awaits);
+            awaits |= has_await(cond);
+        }
+        let (attrs, label) = (&w.attrs, &w.label);
+        syn::parse_quote!(#(#attrs)* #label loop { #inner })
+    }
+
+    /// `if let p = value { then } else { other }`, `then` awaiting, as
+    /// `match value { __scrutinee => if let p = __scrutinee { then } else { other } }`,
+    /// the scrutinee dropped before `other` as in edition 2024.
+    fn if_let(ifx: &syn::ExprIf, l: &syn::ExprLet) -> Option<Expr> {
+        let (root, place) = split_value_root(&l.expr)?;
+        let (pat, then) = (&l.pat, &ifx.then_branch);
+        let other = ifx.else_branch.as_ref().map(|(_, other)| {
+            let name = scrutinee_name();
+            quote!(else { ::core::mem::drop(#name); #other })
+        });
+        let attrs = &ifx.attrs;
+        let name = scrutinee_name();
+        Some(syn::parse_quote! {
+            #(#attrs)* match #root { #name => if let #pat = #place #then #other }
+        })
+    }
+
+    /// `while let p = value { body }`, `body` awaiting, as
+    /// `loop { match value { __scrutinee => if let p = __scrutinee { body } else { break } } }`.
+    fn while_let(w: &syn::ExprWhile, l: &syn::ExprLet) -> Option<Expr> {
+        let (root, place) = split_value_root(&l.expr)?;
+        let (pat, body, attrs, label) = (&l.pat, &w.body, &w.attrs, &w.label);
+        let name = scrutinee_name();
+        Some(syn::parse_quote! {
+            #(#attrs)* #label loop {
+                match #root { #name => if let #pat = #place #body else { break } }
+            }
+        })
+    }
+
+    /// `match value { arms }`, an arm awaiting, as
+    /// `match value { __scrutinee => match __scrutinee { arms } }`.
+    fn bind_scrutinee(m: &syn::ExprMatch) -> Option<Expr> {
+        if let [arm] = &m.arms[..]
+            && matches!(&arm.pat, syn::Pat::Ident(pi) if pi.subpat.is_none())
+        {
+            // Already a binding of the whole value.
+            return None;
+        }
+        let (root, place) = split_value_root(&m.expr)?;
+        let mut rebound = m.clone();
+        *rebound.expr = place;
+        rebound.attrs.clear();
+        let attrs = &m.attrs;
+        let name = scrutinee_name();
+        Some(syn::parse_quote!(#(#attrs)* match #root { #name => #rebound }))
+    }
+}
+
+fn scrutinee_name() -> syn::Ident {
+    syn::Ident::new("__scrutinee", Span::mixed_site())
+}
+
+/// Splits a scrutinee into the value it is (or is a place in: `*value`, `value.field`) and the
+/// same expression on a local holding that value; `None` for a place of a local, a constant or
+/// a literal, which need no binding.
+fn split_value_root(expr: &Expr) -> Option<(Expr, Expr)> {
+    let mut place = expr.clone();
+    let root = take_value_root(&mut place)?;
+    Some((root, place))
+}
+
+/// Replaces the value at the root of a place expression with the scrutinee's local.
+fn take_value_root(place: &mut Expr) -> Option<Expr> {
+    match place {
+        Expr::Paren(p) => take_value_root(&mut p.expr),
+        Expr::Field(f) => take_value_root(&mut f.base),
+        Expr::Index(i) => take_value_root(&mut i.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => take_value_root(&mut u.expr),
+        Expr::Path(_) | Expr::Lit(_) => None,
+        value => {
+            let name = scrutinee_name();
+            Some(std::mem::replace(value, syn::parse_quote!(#name)))
+        }
+    }
+}
+
+/// One condition of a chain around `inner`: `if cond { inner } else { other }`, with a `let`
+/// whose value must outlive an `.await` in `inner` bound first.
+fn conditional(
+    cond: &Expr,
+    inner: &TokenStream,
+    other: Option<&TokenStream>,
+    awaits: bool,
+) -> TokenStream {
+    let other = other.map(|other| quote!(else { #other }));
+    if let Expr::Let(l) = cond
+        && awaits
+        && let Some((root, place)) = split_value_root(&l.expr)
+    {
+        let (pat, name) = (&l.pat, scrutinee_name());
+        return quote!(match #root { #name => if let #pat = #place { #inner } #other });
+    }
+    quote!(if #cond { #inner } #other)
+}
+
+impl VisitMut for Rewrite {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::While(w) => {
+                let (label, cond, body) = (&mut w.label, &mut w.cond, &mut w.body);
+                self.in_loop(label, |this| {
+                    this.visit_expr_mut(cond);
+                    this.visit_block_mut(body);
+                });
+            }
+            Expr::Loop(l) => self.in_loop(&mut l.label, |this| this.visit_block_mut(&mut l.body)),
+            Expr::ForLoop(f) => {
+                self.visit_expr_mut(&mut f.expr);
+                let (label, body) = (&mut f.label, &mut f.body);
+                self.in_loop(label, |this| this.visit_block_mut(body));
+            }
+            Expr::Closure(_) | Expr::Async(_) => return,
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+        let replacement = match &*expr {
+            Expr::If(ifx) if is_let_chain(&ifx.cond) && has_await(&ifx.cond) => {
+                Some(self.if_chain(ifx))
+            }
+            Expr::While(w) if is_let_chain(&w.cond) && has_await(&w.cond) => {
+                Some(Self::while_chain(w))
+            }
+            Expr::If(ifx) => match &*ifx.cond {
+                Expr::Let(l) if block_has_await(&ifx.then_branch) => Self::if_let(ifx, l),
+                _ => None,
+            },
+            Expr::While(w) => match &*w.cond {
+                Expr::Let(l) if block_has_await(&w.body) => Self::while_let(w, l),
+                _ => None,
+            },
+            Expr::Match(m) if m.arms.iter().any(arm_has_await) => Self::bind_scrutinee(m),
+            _ => None,
+        };
+        if let Some(replacement) = replacement {
+            *expr = replacement;
+            self.changed = true;
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+fn arm_has_await(arm: &syn::Arm) -> bool {
+    let guard = match &arm.pat {
+        syn::Pat::Guard(g) => has_await(&g.guard),
+        _ => false,
+    };
+    guard || has_await(&arm.body)
+}
+
+/// A condition made of `&&` with at least one `let` in it.
+fn is_let_chain(cond: &Expr) -> bool {
+    matches!(cond, Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)))
+        && chain(cond).iter().any(|c| matches!(c, Expr::Let(_)))
+}
+
+/// The operands of a `&&` chain, left to right.
+fn chain(cond: &Expr) -> Vec<&Expr> {
+    match cond {
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            let mut out = chain(&b.left);
+            out.extend(chain(&b.right));
+            out
+        }
+        other => vec![other],
+    }
+}
+
+/// Whether code has a `break` or `continue` without a label that leaves it (not one of a loop
+/// inside it).
+fn has_unlabeled_jump(expr: &Expr) -> bool {
+    let mut copy = expr.clone();
+    let mut label = LabelJumps {
+        target: syn::Lifetime::new("'__probe", Span::mixed_site()),
+        found: false,
+    };
+    label.visit_expr_mut(&mut copy);
+    label.found
+}
+
+/// Gives `target` to the unlabeled `break`s and `continue`s that leave `expr`.
+fn label_jumps(expr: &mut Expr, target: &syn::Lifetime) {
+    LabelJumps {
+        target: target.clone(),
+        found: false,
+    }
+    .visit_expr_mut(expr);
+}
+
+struct LabelJumps {
+    target: syn::Lifetime,
+    found: bool,
+}
+
+impl VisitMut for LabelJumps {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Break(b) if b.label.is_none() => {
+                self.found = true;
+                b.label = Some(self.target.clone());
+                syn::visit_mut::visit_expr_break_mut(self, b);
+            }
+            Expr::Continue(c) if c.label.is_none() => {
+                self.found = true;
+                c.label = Some(self.target.clone());
+            }
+            // Their own `break`s and `continue`s stay theirs (a loop's condition and a `for`'s
+            // iterator are outside it, but cannot jump out of it unlabeled either way).
+            Expr::While(_)
+            | Expr::Loop(_)
+            | Expr::ForLoop(_)
+            | Expr::Closure(_)
+            | Expr::Async(_) => {}
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}

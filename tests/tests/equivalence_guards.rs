@@ -1,0 +1,212 @@
+//! Equivalence of `#[visible_async]` with the compiler's `async fn` for `.await` inside
+//! `match` guards: the scrutinee stays in a pinned home while the guard is suspended, and the
+//! resumed `match` binds the arm's pattern again.
+
+#![allow(
+    clippy::match_same_arms,
+    clippy::needless_range_loop,
+    clippy::ptr_arg,
+    unused_variables
+)]
+
+#[path = "equivalence/common.rs"]
+mod common;
+
+use common::{ev, tick};
+use visible_async::harness::{Log, Noisy, assert_equivalent};
+use visible_async::visible_async;
+
+/// Pending once, then whether `n` is over `limit`.
+async fn over(log: &Log, n: u32, limit: u32) -> bool {
+    tick(log, &format!("over {n} {limit}")).await;
+    n > limit
+}
+
+/// Pending once, then the length of the string it borrows.
+async fn measure(log: &Log, s: &str) -> usize {
+    tick(log, &format!("measure {s}")).await;
+    s.len()
+}
+
+#[visible_async(compiler = copy_binding_rustc)]
+async fn copy_binding(log: Log, x: Option<u32>) -> u32 {
+    match x {
+        None => 0,
+        Some(n) if over(&log, n, 2).await => n * 10,
+        Some(n) => n,
+    }
+}
+
+#[test]
+fn guard_with_a_copied_binding_is_equivalent() {
+    for x in [None, Some(1), Some(5)] {
+        assert_equivalent(
+            move |log| copy_binding(log, x),
+            move |log| copy_binding_rustc(log, x),
+        );
+    }
+}
+
+#[visible_async(compiler = borrowed_binding_rustc)]
+async fn borrowed_binding(log: Log, v: Option<String>) -> usize {
+    let tail = Noisy::new(&log, "tail");
+    match v {
+        Some(ref s) if measure(&log, s).await > 3 => s.len() * 100,
+        Some(ref s) if measure(&log, s).await > 1 => s.len() * 10,
+        Some(_) => 1,
+        None => 0,
+    }
+}
+
+#[test]
+fn guard_whose_future_borrows_the_scrutinee_is_equivalent() {
+    for v in [None, Some("a"), Some("abc"), Some("abcde")] {
+        let v = v.map(String::from);
+        let w = v.clone();
+        assert_equivalent(
+            move |log| borrowed_binding(log, v.clone()),
+            move |log| borrowed_binding_rustc(log, w.clone()),
+        );
+    }
+}
+
+#[visible_async(compiler = by_value_binding_borrowed_rustc)]
+async fn by_value_binding_borrowed(log: Log, words: Vec<String>) -> usize {
+    let mut total = 0;
+    for i in 0..words.len() {
+        total += match words[i] {
+            ref w if w.is_empty() => 0,
+            ref w if measure(&log, w).await == 2 => 2,
+            _ => 1,
+        };
+    }
+    total
+}
+
+#[test]
+fn guard_on_an_element_in_a_loop_is_equivalent() {
+    let words = || vec![String::new(), "ab".into(), "abc".into(), "xy".into()];
+    assert_equivalent(
+        move |log| by_value_binding_borrowed(log, words()),
+        move |log| by_value_binding_borrowed_rustc(log, words()),
+    );
+}
+
+struct Request {
+    id: u32,
+    body: Option<String>,
+}
+
+#[visible_async(compiler = field_scrutinee_rustc)]
+async fn field_scrutinee(log: Log, request: Request) -> String {
+    let label = match request.body {
+        Some(ref text) if measure(&log, text).await > 2 => format!("long {}", request.id),
+        Some(ref text) => format!("short {text}"),
+        None => String::from("empty"),
+    };
+    log.push(label.clone());
+    label
+}
+
+#[test]
+fn guard_on_a_field_of_a_local_is_equivalent() {
+    for body in [None, Some("ab"), Some("abcd")] {
+        let make = move || Request {
+            id: 7,
+            body: body.map(String::from),
+        };
+        assert_equivalent(
+            move |log| field_scrutinee(log, make()),
+            move |log| field_scrutinee_rustc(log, make()),
+        );
+    }
+}
+
+fn zero(_: &Noisy) -> u32 {
+    0
+}
+
+#[visible_async(compiler = guard_temporaries_rustc)]
+async fn guard_temporaries(log: Log, x: u32) -> u32 {
+    let kept = Noisy::new(&log, "kept");
+    let out = match x {
+        n if over(&log, n + zero(&Noisy::new(&log, "guard temporary")), 1).await => {
+            log.push("arm one");
+            n + ev(&log, "in arm", 1).await
+        }
+        n if ev(&log, "second guard", n % 2 == 0).await => n,
+        _ => 99,
+    };
+    log.push(format!("after {out}"));
+    out
+}
+
+#[test]
+fn guard_temporaries_and_awaits_in_arms_are_equivalent() {
+    for x in [0, 1, 2, 3] {
+        assert_equivalent(
+            move |log| guard_temporaries(log, x),
+            move |log| guard_temporaries_rustc(log, x),
+        );
+    }
+}
+
+#[visible_async(compiler = guard_kept_local_rustc)]
+async fn guard_kept_local(log: Log, x: (u32, u32)) -> u32 {
+    match x {
+        (a, b)
+            if {
+                let note = Noisy::new(&log, "note");
+                let first = over(&log, a, b).await;
+                log.push(format!("first {first}"));
+                first && over(&log, b, 0).await
+            } =>
+        {
+            a - b
+        }
+        (a, b) => a + b,
+    }
+}
+
+#[test]
+fn guard_with_locals_kept_across_its_awaits_is_equivalent() {
+    for x in [(1, 2), (3, 0), (5, 2)] {
+        assert_equivalent(
+            move |log| guard_kept_local(log, x),
+            move |log| guard_kept_local_rustc(log, x),
+        );
+    }
+}
+
+#[visible_async(compiler = guard_returns_early_rustc)]
+async fn guard_returns_early(log: Log, x: Option<u32>) -> Result<u32, String> {
+    let value = match x {
+        Some(n)
+            if ev(
+                &log,
+                "check",
+                if n == 0 {
+                    Err("zero".to_string())
+                } else {
+                    Ok(n > 3)
+                },
+            )
+            .await? =>
+        {
+            n
+        }
+        Some(n) => return Ok(n + 100),
+        None => 0,
+    };
+    Ok(value)
+}
+
+#[test]
+fn guard_with_question_mark_and_return_is_equivalent() {
+    for x in [None, Some(0), Some(2), Some(9)] {
+        assert_equivalent(
+            move |log| guard_returns_early(log, x),
+            move |log| guard_returns_early_rustc(log, x),
+        );
+    }
+}
