@@ -10,7 +10,7 @@ use core::task::{Context, Poll};
 pub use pin_project_lite::pin_project;
 
 mod home;
-pub use home::{Home, HomeGuard};
+pub use home::{Home, HomeGuard, Occupied};
 
 /// Where a state machine is suspended: the awaited expression and its place in the source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -47,7 +47,7 @@
 //! arguments of the standard formatting, assertion, `vec!`, `dbg!` and `matches!` macros.
 //! `async {}` blocks in the body stay compiler futures. Locals borrowed across an `.await`
 //! (`let r = &x; f().await; r`, `read(&mut buf).await`, `for x in &v { .. .await }`) live in
-//! pinned homes beside the state (`FnHomes`), reached as `**x`; the body as written is kept in
+//! pinned homes beside the state (`FnHomes`), reached as `x.value`; the body as written is kept in
 //! an unreachable `async` block after the `return`, so rustc borrow-checks it as usual.
 //!
 //! `.await` in a match guard works: the scrutinee gets a pinned home (the guard's bindings

@@ -315,3 +315,34 @@ async fn homed_in_format_and_struct(log: Log) -> (String, usize) {
 fn homed_local_in_a_format_capture_and_struct_shorthand_is_equivalent() {
     assert_equivalent(homed_in_format_and_struct, homed_in_format_and_struct_rustc);
 }
+
+struct Connection {
+    incoming: Vec<u8>,
+    buffer: Vec<u8>,
+}
+
+/// Pending once, then moves the incoming bytes into the buffer (two disjoint `&mut`s).
+async fn read_into(log: &Log, incoming: &mut Vec<u8>, buffer: &mut Vec<u8>) -> usize {
+    tick(log, "read").await;
+    let n = incoming.len();
+    buffer.append(incoming);
+    n
+}
+
+#[visible_async(compiler = disjoint_fields_rustc)]
+async fn disjoint_fields(log: Log) -> usize {
+    let mut conn = Connection {
+        incoming: vec![1, 2, 3],
+        buffer: Vec::new(),
+    };
+    let n = read_into(&log, &mut conn.incoming, &mut conn.buffer).await;
+    conn.incoming.push(4);
+    let m = read_into(&log, &mut conn.incoming, &mut conn.buffer).await;
+    log.push(format!("{n} {m} {:?}", conn.buffer));
+    conn.buffer.len()
+}
+
+#[test]
+fn disjoint_fields_of_a_homed_local_borrowed_at_once_are_equivalent() {
+    assert_equivalent(disjoint_fields, disjoint_fields_rustc);
+}

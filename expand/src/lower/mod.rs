@@ -283,14 +283,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `let x = unsafe { __x_home.home() };`: the resume code's way to the value in the home,
-    /// which user code reaches as `**x`.
+    /// which user code reaches as `x.value`.
     fn home_access(&self, key: Key, ident: &syn::Ident) -> TokenStream {
         let Some(guard) = self.guard_of(key) else {
             return TokenStream::new();
         };
         quote! {
             // SAFETY: the guard keeps the value in its home; the body as written (borrow-checked
-            // in the copy at the end of the function) decides every use of `**x` below.
+            // in the copy at the end of the function) decides every use of `x.value` below.
             let #ident = unsafe { #guard.home() };
         }
     }

@@ -97,7 +97,7 @@ impl Lowerer<'_> {
         apply(&mut applier);
     }
 
-    /// The binding that reaches homed local `b`'s home in the generated code (`**x` is its
+    /// The binding that reaches homed local `b`'s home in the generated code (`x.value` is its
     /// value).
     fn access_ident(&self, b: usize) -> syn::Ident {
         self.binding_ident(Key::Binding(b), &self.an.bindings[b].ident)
@@ -264,7 +264,7 @@ impl VisitMut for Rewrite<'_, '_> {
 enum PathFix {
     Keep,
     Rename(syn::Ident),
-    /// A homed local: `(**x)`, its value in the home.
+    /// A homed local: `x.value`, its value in the home.
     Home(syn::Ident),
     /// A homed local moved out for the last time: `unsafe { guard.take() }`.
     Take(syn::Ident),
@@ -295,7 +295,7 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
             for (name, b) in an.format_uses.get(&node_id(mac)).into_iter().flatten() {
                 let value = if let (Some(_), 0) = (self.lowerer.guards.get(b), self.in_move) {
                     let access = self.lowerer.access_ident(*b);
-                    Some(quote!((**#access)))
+                    Some(quote!(#access.value))
                 } else {
                     self.lowerer.renamed.get(b).map(ToTokens::to_token_stream)
                 };
@@ -456,7 +456,7 @@ impl VisitMut for ApplyRenames {
                 {
                     Some(PathFix::Home(mut access)) => {
                         access.set_span(access.span().located_at(span));
-                        *expr = syn::parse_quote_spanned!(span=> (**#access));
+                        *expr = syn::parse_quote_spanned!(span=> #access.value);
                     }
                     Some(PathFix::Take(guard)) => {
                         *expr = syn::parse_quote_spanned!(span=> (unsafe { #guard.take() }));

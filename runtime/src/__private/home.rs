@@ -5,8 +5,9 @@
 //! borrow would dangle after the move. Such a local gets a [`Home`] instead, a slot in a struct
 //! beside the state that never moves once the future is pinned. The state holds a
 //! [`HomeGuard`], which owns the value in the home (it drops it where the local would be
-//! dropped), and the code of each resume point reaches the value through an `&mut Home<T>`,
-//! written `**x` in the expansion.
+//! dropped), and the code of each resume point reaches the value through an `&mut Occupied<T>`:
+//! `x.value` in the expansion, a place like any local, so that disjoint fields can be borrowed
+//! at once (`x.value.stream.read(&mut x.value.buffer)`).
 //!
 //! The borrows of a homed value have a lifetime the generated code cannot name (the state
 //! enum would have to borrow itself), so it is erased here. That is sound only because the
@@ -14,7 +15,7 @@
 //! as an `async` block): every borrow of the local in the generated code is one the original
 //! makes, which rustc has checked ends before the local is moved, dropped or mutated.
 //!
-//! Why the slot contains `PhantomPinned`: a `&mut Home<T>` is then `&mut` to a `!Unpin` type,
+//! Why [`Occupied`] contains `PhantomPinned`: a `&mut Occupied<T>` is then `&mut` to a `!Unpin` type,
 //! which the aliasing models (Stacked and Tree Borrows, as Miri implements them) do not treat
 //! as unique. Creating one on each resume does not invalidate the borrows that the previous
 //! resume point handed out, just as taking `&mut` of a whole pinned future does not.
@@ -26,44 +27,47 @@ use core::pin::Pin;
 use core::ptr::NonNull;
 
 /// A fixed place inside a pinned future for one local that is borrowed across an `.await`.
-/// Initialized and dropped by a [`HomeGuard`]; `Deref`s to the local's value.
+/// Filled and emptied by a [`HomeGuard`].
 pub struct Home<T> {
-    value: MaybeUninit<T>,
+    slot: MaybeUninit<Occupied<T>>,
+}
+
+/// A filled [`Home`]: the generated code reads and borrows the local as `x.value`.
+pub struct Occupied<T> {
+    pub value: T,
     _pinned: PhantomPinned,
+}
+
+// Where the expansion leaves a homed local's name as written (inside a macro it does not
+// parse, the guard of `matches!`), `&x` still reaches the value by deref coercion.
+impl<T> Deref for Occupied<T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> DerefMut for Occupied<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
 }
 
 impl<T> Home<T> {
     /// An empty home.
     ///
     /// # Safety
-    /// The home must not be dereferenced before a [`HomeGuard`] fills it, nor after the
-    /// guard drops or takes its value: only the generated code, which follows the guard's
+    /// The home must not be reached before a [`HomeGuard`] fills it, nor after the guard
+    /// drops or takes its value: only the generated code, which follows the guard's
     /// lifetime, may reach it.
     #[must_use]
     pub const unsafe fn empty() -> Self {
         Self {
-            value: MaybeUninit::uninit(),
-            _pinned: PhantomPinned,
+            slot: MaybeUninit::uninit(),
         }
-    }
-}
-
-impl<T> Deref for Home<T> {
-    type Target = T;
-
-    #[inline]
-    fn deref(&self) -> &T {
-        // SAFETY: a `&Home<T>` is only reachable through a live guard's `home`, and the guard
-        // keeps the value initialized (see `Home::empty`).
-        unsafe { self.value.assume_init_ref() }
-    }
-}
-
-impl<T> DerefMut for Home<T> {
-    #[inline]
-    fn deref_mut(&mut self) -> &mut T {
-        // SAFETY: as in `deref`.
-        unsafe { self.value.assume_init_mut() }
     }
 }
 
@@ -93,7 +97,10 @@ impl<T> HomeGuard<T> {
         // SAFETY: the home does not move while the guard exists (the caller's promise); the
         // pointer is only used through the guard.
         let home = unsafe { Pin::get_unchecked_mut(home) };
-        home.value.write(value);
+        home.slot.write(Occupied {
+            value,
+            _pinned: PhantomPinned,
+        });
         Self {
             home: NonNull::from(home),
             live: true,
@@ -115,18 +122,18 @@ impl<T> HomeGuard<T> {
         }
     }
 
-    /// The home, for the code of one resume point to reach the value (`**x`).
+    /// The filled home, for the code of one resume point to reach the value (`x.value`).
     ///
     /// # Safety
-    /// The home must hold a value wherever the reference is dereferenced, and the lifetime is
+    /// The home must hold a value wherever the reference is used, and the lifetime is
     /// unbounded: the caller ties it to uses that the original body's borrow check allows.
     #[inline]
     #[must_use]
-    pub unsafe fn home<'e>(&self) -> &'e mut Home<T> {
+    pub unsafe fn home<'e>(&self) -> &'e mut Occupied<T> {
         // SAFETY: the pointer came from a pinned `&mut Home<T>` that outlives the guard; a
-        // `&mut` to the `!Unpin` home does not assert uniqueness over earlier borrows of the
-        // value (see the module docs).
-        unsafe { &mut *self.home.as_ptr() }
+        // `&mut` to the `!Unpin` `Occupied` does not assert uniqueness over earlier borrows of
+        // the value (see the module docs). The slot is initialized: the caller's promise.
+        unsafe { (*self.home.as_ptr()).slot.assume_init_mut() }
     }
 
     /// Moves the value out (`drop(x)`, `return x`, a `move` closure capturing `x`).
@@ -138,7 +145,7 @@ impl<T> HomeGuard<T> {
     pub unsafe fn take(&mut self) -> T {
         self.live = false;
         // SAFETY: the caller's promise; `live` is now false, so the value is not dropped again.
-        unsafe { (*self.home.as_ptr()).value.assume_init_read() }
+        unsafe { (*self.home.as_ptr()).slot.assume_init_read().value }
     }
 
     /// Assigns a new value (`x = value`), dropping the old one if there is one.
@@ -152,9 +159,12 @@ impl<T> HomeGuard<T> {
         let home = unsafe { &mut *self.home.as_ptr() };
         if self.live {
             // SAFETY: `live` says the value is initialized.
-            unsafe { home.value.assume_init_drop() };
+            unsafe { home.slot.assume_init_drop() };
         }
-        home.value.write(value);
+        home.slot.write(Occupied {
+            value,
+            _pinned: PhantomPinned,
+        });
         self.live = true;
     }
 }
@@ -165,7 +175,7 @@ impl<T> Drop for HomeGuard<T> {
             self.live = false;
             // SAFETY: the home is alive (see `new`) and holds a value that nothing borrows any
             // more: the local's scope ends here.
-            unsafe { (*self.home.as_ptr()).value.assume_init_drop() };
+            unsafe { (*self.home.as_ptr()).slot.assume_init_drop() };
         }
     }
 }
