@@ -76,8 +76,7 @@ fn expand_file(args: &[String]) -> Result<(), String> {
         format!("{path}:{}:{}: not valid Rust: {e}", at.line, at.column + 1)
     })?;
     let mut found = false;
-    for item in &file.items {
-        let syn::Item::Fn(f) = item else { continue };
+    for f in &functions(&file.items) {
         let name = f.sig.ident.to_string();
         if wanted.is_some_and(|w| *w != name) {
             continue;
@@ -103,6 +102,36 @@ fn expand_file(args: &[String]) -> Result<(), String> {
         (false, Some(name)) => Err(format!("no function `{name}` in {path}")),
         (false, None) => Err(format!("no `async fn` in {path}")),
     }
+}
+
+/// The functions of a file: free ones and methods (of `impl` blocks and of modules), in order.
+fn functions(items: &[syn::Item]) -> Vec<syn::ItemFn> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            syn::Item::Fn(f) => out.push(f.clone()),
+            syn::Item::Impl(imp) => {
+                for item in &imp.items {
+                    if let syn::ImplItem::Fn(m) = item {
+                        out.push(syn::ItemFn {
+                            attrs: m.attrs.clone(),
+                            vis: m.vis.clone(),
+                            modifiers: m.modifiers.clone(),
+                            sig: m.sig.clone(),
+                            block: Box::new(m.block.clone()),
+                        });
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    out.extend(functions(items));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn file_of(tokens: &proc_macro2::TokenStream) -> syn::File {

@@ -1190,5 +1190,6 @@ pub fn consumes_receiver(name: &str) -> bool {
 
 /// Source text of a node, tidied for docs: `event ()` becomes `event()`.
 pub fn tokens_text<T: ToTokens + Spanned>(node: &T) -> String {
-    crate::emit::tidy_tokens(&node.to_token_stream().to_string())
+    let tokens = crate::receiver::as_written(node.to_token_stream());
+    crate::emit::tidy_tokens(&tokens.to_string())
 }

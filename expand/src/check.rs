@@ -91,9 +91,12 @@ impl Checker<'_> {
     }
 }
 
-/// `f(..)` or `Self::f(..)` naming the function being transformed.
+/// `f(..)`, `Self::f(..)` or `self.f(..)` naming the function being transformed.
 fn is_self_call(expr: &Expr, name: &syn::Ident) -> bool {
     match expr {
+        Expr::MethodCall(m) => {
+            m.method == *name && matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"))
+        }
         Expr::Call(c) => match &*c.func {
             Expr::Path(p) => {
                 let segments: Vec<_> = p.path.segments.iter().collect();
@@ -122,12 +125,6 @@ pub fn check(item: &ItemFn) -> Checked {
             errors,
             recursive: false,
         };
-    }
-    if let Some(receiver) = item.sig.receiver() {
-        errors.push(syn::Error::new(
-            receiver.span(),
-            "#[visible_async] does not support methods yet; make it a free function taking the value as an argument",
-        ));
     }
     if let syn::ReturnType::Type(_, ty) = &item.sig.output
         && matches!(&**ty, syn::Type::Never(_))

@@ -95,6 +95,8 @@ pub struct Param<'a> {
     pub mutable: bool,
     /// The expression passing the argument into `Unresumed`.
     pub value: TokenStream,
+    /// A method's receiver (`self` in the signature, `__self` in the state machine).
+    pub receiver: bool,
 }
 
 /// The body as written and its analysis: what the copy that rustc checks is made from.
@@ -214,9 +216,10 @@ pub fn emit(
             .filter(|f| matches!(f.key, Key::Binding(_)))
             .map(|f| {
                 if f.homed {
-                    format!("`{}` (in its pinned home)", f.name)
+                    let name = f.name.to_string();
+                    format!("`{}` (in its pinned home)", crate::receiver::shown(&name))
                 } else {
-                    format!("`{}`", f.name)
+                    format!("`{}`", crate::receiver::shown(&f.name.to_string()))
                 }
             })
             .collect();
@@ -498,7 +501,8 @@ fn homes(
         params.push(ty.clone());
         decls.push(quote!(#[pin] #field: ::visible_async::__private::Home<#ty>));
         inits.push(quote!(#field: ::visible_async::__private::Home::empty()));
-        listed.push(format!("`{}`", an.bindings[b].ident));
+        let name = an.bindings[b].ident.to_string();
+        listed.push(format!("`{}`", crate::receiver::shown(&name)));
     }
     let doc = format!(
         " Fixed places, pinned with the future, for the locals something borrows across an \
@@ -565,7 +569,8 @@ fn checked_copy(written: &Written<'_>, params: &[Param<'_>]) -> TokenStream {
     Strip(split.split.into_iter()).visit_block_mut(&mut copy);
     // Arguments written as patterns arrive as `__argN`: bind them as the signature did.
     // Arguments declared `mut` are not `mut` in the signature (the state owns them).
-    let bind = params.iter().filter_map(|p| {
+    // The copy reads the receiver as `self`, which the signature keeps as written.
+    let bind = params.iter().filter(|p| !p.receiver).filter_map(|p| {
         let ident = &p.ident;
         match p.pat {
             Some(pat) => Some(quote!(let #pat = #ident;)),

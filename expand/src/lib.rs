@@ -13,6 +13,7 @@ mod desugar;
 mod emit;
 mod lower;
 mod macros;
+mod receiver;
 mod signature;
 
 use proc_macro2::TokenStream;
@@ -56,20 +57,29 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     if checked.recursive {
         return Ok(quote!(#item));
     }
-    let inputs: Vec<&FnArg> = item.sig.inputs.iter().collect();
-    let desugared = desugar::desugar(&item.block);
-    let lowered = desugared.as_ref().unwrap_or(&item.block);
+    // A method's receiver becomes an argument like the others (see `receiver`).
+    let method = receiver::as_argument(&item);
+    let lowered_item = method.as_ref().unwrap_or(&item);
+    let inputs: Vec<&FnArg> = lowered_item.sig.inputs.iter().collect();
+    let desugared = desugar::desugar(&lowered_item.block);
+    let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
     let an = analyse::analyse(&inputs, lowered);
     // The body as written, with an analysis of its own, for the copy that rustc checks.
-    let written = desugared
-        .is_some()
-        .then(|| analyse::analyse(&inputs, &item.block));
+    let written_inputs: Vec<&FnArg> = item.sig.inputs.iter().collect();
+    let written = (desugared.is_some() || method.is_some())
+        .then(|| analyse::analyse(&written_inputs, &item.block));
     let written = emit::Written {
         body: &item.block,
         an: written.as_ref().unwrap_or(&an),
     };
 
-    let params = params(&item, &an);
+    let mut params = params(lowered_item, &an);
+    if method.is_some()
+        && let Some(receiver) = params.first_mut()
+    {
+        receiver.value = quote!(self);
+        receiver.receiver = true;
+    }
     let sig = signature::signature(&item);
     let option_try = signature::spells_out_try(&item);
     let hoisted = lower::hoisted_items(lowered, &an);
@@ -115,6 +125,7 @@ fn params<'a>(item: &'a ItemFn, an: &analyse::Analysis) -> Vec<emit::Param<'a>> 
                 ident,
                 mutable: pi.mutability.is_some(),
                 value: quote!(#value),
+                receiver: false,
             });
         } else {
             let ident = hidden(&format!("__arg{i}"));
@@ -124,6 +135,7 @@ fn params<'a>(item: &'a ItemFn, an: &analyse::Analysis) -> Vec<emit::Param<'a>> 
                 ident: ident.clone(),
                 mutable: false,
                 value: quote!(#ident),
+                receiver: false,
             });
         }
     }

@@ -40,15 +40,22 @@
 //!
 //! # Supported
 //!
-//! Free `async fn`s with any parameters (patterns, `_`, generics, `impl Trait`, lifetimes in
-//! argument types), `unsafe async fn`, and `.await` anywhere an expression may stand, including
+//! `async fn`s, free or in `impl` blocks (inherent and trait impls, with `&self`, `&mut self`,
+//! `self`, `mut self`, `self: Box<Self>`, `self: Pin<&mut Self>`; the receiver is held as
+//! `__self`), with any parameters (patterns, `_`, generics, `where` clauses, `impl Trait`,
+//! lifetimes), `unsafe async fn`, and `.await` anywhere an expression may stand, including
 //! inside `if`, `match`, `loop`, `while`, `while let`, `for`, `let else`, labeled blocks,
 //! `break`/`continue` with labels and values, `return`, `?` (with `From` conversion), and the
 //! arguments of the standard formatting, assertion, `vec!`, `dbg!` and `matches!` macros.
-//! `async {}` blocks in the body stay compiler futures. Locals borrowed across an `.await`
-//! (`let r = &x; f().await; r`, `read(&mut buf).await`, `for x in &v { .. .await }`) live in
-//! pinned homes beside the state (`FnHomes`), reached as `x.value`; the body as written is kept in
-//! an unreachable `async` block after the `return`, so rustc borrow-checks it as usual.
+//! `async {}` blocks in the body stay compiler futures. The returned `impl Future` captures
+//! what the compiler's does, in edition 2021 and 2024 crates alike.
+//!
+//! Locals borrowed across an `.await` (`let r = &x; f().await; r`, `read(&mut buf).await`,
+//! `for x in &v { .. .await }`, `self.stream.read(&mut self.buffer).await`) live in pinned
+//! homes beside the state (`FnHomes`): the state holds a guard for each, under the local's
+//! name, and user code reads the value as `x.home().value`. The body as written is kept in an
+//! unreachable `async` block after the `return`, so rustc borrow-checks it as usual and reports
+//! its errors once, at the user's tokens.
 //!
 //! `.await` in a match guard works: the scrutinee gets a pinned home (the guard's bindings
 //! borrow it), and the resumed `match` reads it again from the suspended arm on. So do `let`
@@ -59,7 +66,6 @@
 //!
 //! # Not supported yet (each a compile error at the user's tokens)
 //!
-//! - Methods (`self` receivers).
 //! - `.await` inside an unknown macro, in the guard of `matches!`, or a macro that awaits by
 //!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
 //! - An `.await` in the guard of a `match` on an element at a computed index (`v[i + 1]`):

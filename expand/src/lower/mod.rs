@@ -242,15 +242,15 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Gives the bindings in `homed` a pinned home: their fields hold guards named after them.
+    /// Gives the bindings in `homed` a pinned home. In the generated code the local's name is
+    /// its guard (`x: HomeGuard<T>`): user code reads the value as `x.home().value`.
     pub fn set_homed(&mut self, homed: &std::collections::HashSet<usize>) {
         let mut homed: Vec<usize> = homed.iter().copied().collect();
         homed.sort_unstable();
         for b in homed {
             let ident = self.an.bindings[b].ident.clone();
-            let field = self.field_name(Key::Binding(b), &ident);
-            let field = field.to_string();
-            let guard = hidden(&format!("__{}_home", field.trim_start_matches("r#")));
+            self.field_name(Key::Binding(b), &ident);
+            let guard = self.binding_ident(Key::Binding(b), &ident);
             self.guards.insert(b, guard);
         }
     }
@@ -282,19 +282,6 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `let x = unsafe { __x_home.home() };`: the resume code's way to the value in the home,
-    /// which user code reaches as `x.value`.
-    fn home_access(&self, key: Key, ident: &syn::Ident) -> TokenStream {
-        let Some(guard) = self.guard_of(key) else {
-            return TokenStream::new();
-        };
-        quote! {
-            // SAFETY: the guard keeps the value in its home; the body as written (borrow-checked
-            // in the copy at the end of the function) decides every use of `x.value` below.
-            let #ident = unsafe { #guard.home() };
-        }
-    }
-
     /// Moves the homed bindings of a pattern just bound into their homes.
     fn home_pat(&mut self, pat: &Pat) -> TokenStream {
         let mut found = Vec::new();
@@ -302,15 +289,15 @@ impl<'a> Lowerer<'a> {
         let mut out = TokenStream::new();
         for (id, ident) in found {
             if let Some(&b) = self.an.binding_of.get(&id) {
-                out.extend(self.home_value(b, &ident, Some(&quote!(#ident))));
+                out.extend(self.home_value(b, Some(&quote!(#ident))));
             }
         }
         out
     }
 
     /// Moves `value` (or nothing, for `let x;`) into the home of binding `b`, binding the
-    /// guard and the access.
-    fn home_value(&self, b: usize, ident: &syn::Ident, value: Option<&TokenStream>) -> TokenStream {
+    /// guard.
+    fn home_value(&self, b: usize, value: Option<&TokenStream>) -> TokenStream {
         let Some(guard) = self.guards.get(&b) else {
             return TokenStream::new();
         };
@@ -321,12 +308,11 @@ impl<'a> Lowerer<'a> {
             || quote!(::visible_async::__private::HomeGuard::uninit(#slot)),
             |value| quote!(::visible_async::__private::HomeGuard::new(#slot, #value)),
         );
-        let access = self.home_access(Key::Binding(b), ident);
         quote! {
             // SAFETY: each home is filled by one guard at a time; the state, which holds the
-            // guards, is dropped before the homes.
+            // guards, is dropped before the homes; the body as written (borrow-checked in the
+            // copy at the end of the function) decides every use of the guard below.
             let mut #guard = unsafe { #fill };
-            #access
         }
     }
 
@@ -378,7 +364,7 @@ impl<'a> Lowerer<'a> {
                 self.declare_pat(pat);
                 out.extend(self.home_pat(pat));
             } else if let Key::Binding(b) = key {
-                out.extend(self.home_value(*b, &ident, Some(&quote!(#ident))));
+                out.extend(self.home_value(*b, Some(&quote!(#ident))));
             }
         }
         out.extend(self.body_rest(&body.stmts, 0));
@@ -685,7 +671,6 @@ impl<'a> Lowerer<'a> {
                         let from = hidden(&name.to_string());
                         out.push(quote!(let mut #guard = #from;));
                     }
-                    out.push(self.home_access(slot.key, ident));
                     continue;
                 }
                 if body && matches!(slot.key, Key::Binding(_)) {
@@ -841,7 +826,7 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         self.declare_pat(&local.pat);
-        let mut out = self.home_value(b, &pi.ident, None);
+        let mut out = self.home_value(b, None);
         if let Some(ty) = ty {
             // Keep the written type: `let x: T;` becomes a guard of a `T`.
             let guard = &self.guards[&b];

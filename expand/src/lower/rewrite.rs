@@ -84,30 +84,33 @@ impl Lowerer<'_> {
             paths: Vec::new(),
             pats: Vec::new(),
             captures: Vec::new(),
-            moved_in: Vec::new(),
+            around: Vec::new(),
             in_move: 0,
+            in_closure: 0,
         };
         collect(&mut collector);
         let mut applier = ApplyRenames {
             paths: collector.paths.into_iter().peekable(),
             pats: collector.pats.into_iter(),
             captures: collector.captures.into_iter(),
-            moved_in: collector.moved_in.into_iter(),
+            around: collector.around.into_iter(),
         };
         apply(&mut applier);
     }
 
-    /// The binding that reaches homed local `b`'s home in the generated code (`x.value` is its
+    /// The binding that reaches homed local `b`'s home in the generated code (`x.home().value` is its
     /// value).
     fn access_ident(&self, b: usize) -> syn::Ident {
         self.binding_ident(Key::Binding(b), &self.an.bindings[b].ident)
     }
 
     /// How user code names binding `b`: renamed, through its home, or as written.
-    fn path_fix(&self, b: usize, path: NodeId, in_move: bool) -> PathFix {
+    fn path_fix(&self, b: usize, path: NodeId, inside: Inside) -> PathFix {
         if let Some(guard) = self.guards.get(&b) {
-            return if in_move {
+            return if inside.by_move {
                 PathFix::Keep
+            } else if inside.borrowing {
+                PathFix::HomeRef(guard.clone())
             } else if self.an.is_last_use(path) {
                 PathFix::Take(guard.clone())
             } else {
@@ -260,15 +263,36 @@ impl VisitMut for Rewrite<'_, '_> {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
+/// Where a path is: inside a `move` closure or `async move` block (homed locals are taken out
+/// when it is made, and named as written inside), or inside one that borrows (it reaches them
+/// through a reference to their home made before it).
+#[derive(Clone, Copy)]
+pub(super) struct Inside {
+    by_move: bool,
+    borrowing: bool,
+}
+
+/// What a closure or `async` block needs just before it: the homed locals a `move` one takes
+/// out of their homes (`let x = x.take();`), and those one that borrows reaches through their
+/// home (`let x = x.home();`, then `x.value` inside).
+#[derive(Default)]
+struct Around {
+    takes: Vec<syn::Ident>,
+    homes: Vec<syn::Ident>,
+}
+
 /// What becomes of one path expression of user code.
 enum PathFix {
     Keep,
     Rename(syn::Ident),
-    /// A homed local: `x.value`, its value in the home.
+    /// A homed local inside a closure that borrows it: `x.value`, through the reference to
+    /// the home made before the closure.
+    HomeRef(syn::Ident),
+    /// A homed local: `x.home().value`, its value in the home.
     Home(syn::Ident),
-    /// A homed local moved out for the last time: `unsafe { guard.take() }`.
+    /// A homed local moved out for the last time: `x.take()`.
     Take(syn::Ident),
-    /// A homed local assigned: `unsafe { guard.set(value) }`.
+    /// A homed local assigned: `HomeGuard::set(&mut x, value)`.
     Set(syn::Ident),
 }
 
@@ -281,10 +305,11 @@ struct CollectRenames<'l, 'a> {
     paths: Vec<PathFix>,
     pats: Vec<Option<syn::Ident>>,
     captures: Vec<Vec<(String, TokenStream)>>,
-    moved_in: Vec<Vec<(syn::Ident, syn::Ident)>>,
-    /// Inside a `move` closure or `async move` block: homed locals are taken out when it is
-    /// made, and named as written inside.
+    around: Vec<Around>,
+    /// Depth of `move` closures or `async move` blocks around the current node.
     in_move: u32,
+    /// Depth of other closures and `async` blocks around the current node.
+    in_closure: u32,
 }
 
 impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
@@ -293,9 +318,12 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
         if let Some(args) = an.macros.get(&node_id(mac)) {
             let mut captures = Vec::new();
             for (name, b) in an.format_uses.get(&node_id(mac)).into_iter().flatten() {
-                let value = if let (Some(_), 0) = (self.lowerer.guards.get(b), self.in_move) {
-                    let access = self.lowerer.access_ident(*b);
-                    Some(quote!(#access.value))
+                let value = if let (Some(guard), 0) = (self.lowerer.guards.get(b), self.in_move) {
+                    if self.in_closure > 0 {
+                        Some(quote!(#guard.value))
+                    } else {
+                        Some(quote!(#guard.home().value))
+                    }
                 } else {
                     self.lowerer.renamed.get(b).map(ToTokens::to_token_stream)
                 };
@@ -323,7 +351,7 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
                         .uses
                         .get(&node_id(p))
                         .and_then(|b| self.lowerer.guards.get(b))
-                        .filter(|_| self.in_move == 0),
+                        .filter(|_| self.in_move == 0 && self.in_closure == 0),
                     _ => None,
                 };
                 match (homed, &*a.left) {
@@ -349,7 +377,7 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
 
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         let fix = match self.lowerer.an.uses.get(&node_id(p)) {
-            Some(&b) => self.lowerer.path_fix(b, node_id(p), self.in_move > 0),
+            Some(&b) => self.lowerer.path_fix(b, node_id(p), self.inside()),
             None => PathFix::Keep,
         };
         self.paths.push(fix);
@@ -370,25 +398,46 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
 }
 
 impl CollectRenames<'_, '_> {
+    fn inside(&self) -> Inside {
+        Inside {
+            by_move: self.in_move > 0,
+            borrowing: self.in_closure > 0,
+        }
+    }
+
     /// A closure or `async` block: a `move` one takes the homed locals it mentions out of
-    /// their homes when it is made (it owns them, as in the original).
+    /// their homes when it is made (it owns them, as in the original); another one reaches
+    /// them through a reference to their home.
     fn moved(&mut self, by_move: bool, node: &Expr, visit: impl FnOnce(&mut Self)) {
-        let index = self.moved_in.len();
-        self.moved_in.push(Vec::new());
-        self.in_move += u32::from(by_move);
+        let index = self.around.len();
+        self.around.push(Around::default());
+        let outermost = self.in_move == 0 && self.in_closure == 0;
+        if by_move {
+            self.in_move += 1;
+        } else {
+            self.in_closure += 1;
+        }
         visit(self);
-        self.in_move -= u32::from(by_move);
-        if by_move && self.in_move == 0 {
-            let mut moved: Vec<(syn::Ident, syn::Ident)> = Vec::new();
+        if by_move {
+            self.in_move -= 1;
+        } else {
+            self.in_closure -= 1;
+        }
+        if outermost {
+            let mut around = Around::default();
             for (b, _) in self.lowerer.an.mentions(node) {
                 if let Some(guard) = self.lowerer.guards.get(&b) {
-                    let access = self.lowerer.access_ident(b);
-                    if !moved.iter().any(|(a, _)| *a == access) {
-                        moved.push((access, guard.clone()));
+                    let list = if by_move {
+                        &mut around.takes
+                    } else {
+                        &mut around.homes
+                    };
+                    if !list.contains(guard) {
+                        list.push(guard.clone());
                     }
                 }
             }
-            self.moved_in[index] = moved;
+            self.around[index] = around;
         }
     }
 }
@@ -398,7 +447,7 @@ struct ApplyRenames {
     paths: std::iter::Peekable<std::vec::IntoIter<PathFix>>,
     pats: std::vec::IntoIter<Option<syn::Ident>>,
     captures: std::vec::IntoIter<Vec<(String, TokenStream)>>,
-    moved_in: std::vec::IntoIter<Vec<(syn::Ident, syn::Ident)>>,
+    around: std::vec::IntoIter<Around>,
 }
 
 impl VisitMut for ApplyRenames {
@@ -442,7 +491,14 @@ impl VisitMut for ApplyRenames {
                     let right = &a.right;
                     // `x = value` for a homed `x`: drop the old value in the home (if it is
                     // there) and put the new one in.
-                    *expr = syn::parse_quote!(unsafe { #guard.set(#right) });
+                    // The new value first (it may read the old one), then the assignment,
+                    // called by path: a local declared without a value has a guard whose type
+                    // is not known yet, and method calls need it.
+                    let value = super::hidden("__value");
+                    *expr = syn::parse_quote!({
+                        let #value = #right;
+                        ::visible_async::__private::HomeGuard::set(&mut #guard, #value)
+                    });
                 } else {
                     self.visit_expr_mut(&mut a.left);
                     self.visit_expr_mut(&mut a.right);
@@ -450,28 +506,31 @@ impl VisitMut for ApplyRenames {
             }
             Expr::Path(p) => {
                 let span = p.span();
-                match self
-                    .paths
-                    .next_if(|f| matches!(f, PathFix::Home(_) | PathFix::Take(_)))
-                {
-                    Some(PathFix::Home(mut access)) => {
-                        access.set_span(access.span().located_at(span));
-                        *expr = syn::parse_quote_spanned!(span=> #access.value);
+                match self.paths.next_if(|f| {
+                    matches!(f, PathFix::Home(_) | PathFix::HomeRef(_) | PathFix::Take(_))
+                }) {
+                    Some(PathFix::Home(mut guard)) => {
+                        guard.set_span(guard.span().located_at(span));
+                        *expr = syn::parse_quote_spanned!(span=> #guard.home().value);
                     }
-                    Some(PathFix::Take(guard)) => {
-                        *expr = syn::parse_quote_spanned!(span=> (unsafe { #guard.take() }));
+                    Some(PathFix::HomeRef(mut home)) => {
+                        home.set_span(home.span().located_at(span));
+                        *expr = syn::parse_quote_spanned!(span=> #home.value);
+                    }
+                    Some(PathFix::Take(mut guard)) => {
+                        guard.set_span(guard.span().located_at(span));
+                        *expr = syn::parse_quote_spanned!(span=> #guard.take());
                     }
                     _ => syn::visit_mut::visit_expr_mut(self, expr),
                 }
             }
             Expr::Closure(_) | Expr::Async(_) => {
-                let moved = self.moved_in.next().unwrap_or_default();
+                let around = self.around.next().unwrap_or_default();
                 syn::visit_mut::visit_expr_mut(self, expr);
-                if !moved.is_empty() {
-                    let takes = moved
-                        .iter()
-                        .map(|(access, guard)| quote!(let #access = unsafe { #guard.take() };));
-                    *expr = syn::parse_quote!({ #(#takes)* #expr });
+                if !around.takes.is_empty() || !around.homes.is_empty() {
+                    let takes = around.takes.iter().map(|x| quote!(let #x = #x.take();));
+                    let homes = around.homes.iter().map(|x| quote!(let #x = #x.home();));
+                    *expr = syn::parse_quote!({ #(#takes)* #(#homes)* #expr });
                 }
             }
             _ => syn::visit_mut::visit_expr_mut(self, expr),

@@ -3,23 +3,30 @@
 //! The state enum moves its values from variant to variant, so a value that is borrowed across
 //! an `.await` (`let r = &x; f().await; r`, `read(&mut buf).await`) cannot live there: the
 //! borrow would dangle after the move. Such a local gets a [`Home`] instead, a slot in a struct
-//! beside the state that never moves once the future is pinned. The state holds a
-//! [`HomeGuard`], which owns the value in the home (it drops it where the local would be
-//! dropped), and the code of each resume point reaches the value through an `&mut Occupied<T>`:
-//! `x.value` in the expansion, a place like any local, so that disjoint fields can be borrowed
-//! at once (`x.value.stream.read(&mut x.value.buffer)`).
+//! beside the state that never moves once the future is pinned. In the generated code the
+//! local's name stands for a [`HomeGuard`], held in the state wherever the local is alive: it
+//! owns the value in the home (and drops it where the local would be dropped), and user code
+//! reads the value as `x.home().value`, a place like any local, so that disjoint fields can be
+//! borrowed at once (`x.home().value.stream.read(&mut x.home().value.buffer)`).
 //!
 //! The borrows of a homed value have a lifetime the generated code cannot name (the state
-//! enum would have to borrow itself), so it is erased here. That is sound only because the
-//! original body is borrow-checked as written (the expansion keeps an unreachable copy of it
-//! as an `async` block): every borrow of the local in the generated code is one the original
-//! makes, which rustc has checked ends before the local is moved, dropped or mutated.
+//! enum would have to borrow itself), so [`HomeGuard::home`] returns an unbounded one. That is
+//! sound only because the original body is borrow-checked as written (the expansion keeps an
+//! unreachable copy of it as an `async` block): every borrow of the local in the generated code
+//! is one the original makes, which rustc has checked ends before the local is moved, dropped
+//! or mutated. Each use makes its own reference, so the state machine itself never reports a
+//! borrow conflict that the copy reports again: the user's errors show once.
 //!
-//! Why [`Occupied`] contains `PhantomPinned`: a `&mut Occupied<T>` is then `&mut` to a `!Unpin` type,
-//! which the aliasing models (Stacked and Tree Borrows, as Miri implements them) do not treat
-//! as unique. Creating one on each resume does not invalidate the borrows that the previous
-//! resume point handed out, just as taking `&mut` of a whole pinned future does not.
+//! The methods of a guard are safe to call because making one is not: [`HomeGuard::new`] and
+//! [`HomeGuard::uninit`] are `unsafe`, and their caller (the generated code) promises to use
+//! the guard only as the original body uses the local.
+//!
+//! Why [`Occupied`] contains `PhantomPinned`: a `&mut Occupied<T>` is then `&mut` to a `!Unpin`
+//! type, which the aliasing models (Stacked and Tree Borrows, as Miri implements them) do not
+//! treat as unique. Making one for each use does not invalidate the borrows that earlier uses
+//! handed out, just as taking `&mut` of a whole pinned future does not.
 
+use core::fmt;
 use core::marker::PhantomPinned;
 use core::mem::MaybeUninit;
 use core::ops::{Deref, DerefMut};
@@ -38,8 +45,8 @@ pub struct Occupied<T> {
     _pinned: PhantomPinned,
 }
 
-// Where the expansion leaves a homed local's name as written (inside a macro it does not
-// parse, the guard of `matches!`), `&x` still reaches the value by deref coercion.
+// Inside a closure that borrows a homed local, its name is a `&mut Occupied<T>`; where the
+// expansion leaves it as written (a macro it does not parse), it still reads as the value.
 impl<T> Deref for Occupied<T> {
     type Target = T;
 
@@ -91,7 +98,11 @@ impl<T> HomeGuard<T> {
     /// # Safety
     /// `home` must stay where it is, and must not be filled again, for as long as the guard
     /// exists: the generated code keeps guards in the state, which is dropped before the
-    /// homes.
+    /// homes. The guard's methods must be called only as the body as written uses the local,
+    /// under rustc's borrow check of that body: [`HomeGuard::home`] only where the local is
+    /// initialized and its references only while the original's borrows live,
+    /// [`HomeGuard::take`] only for a move the original makes, [`HomeGuard::set`] only for an
+    /// assignment it makes.
     #[inline]
     pub unsafe fn new(home: Pin<&mut Home<T>>, value: T) -> Self {
         // SAFETY: the home does not move while the guard exists (the caller's promise); the
@@ -122,40 +133,33 @@ impl<T> HomeGuard<T> {
         }
     }
 
-    /// The filled home, for the code of one resume point to reach the value (`x.value`).
-    ///
-    /// # Safety
-    /// The home must hold a value wherever the reference is used, and the lifetime is
-    /// unbounded: the caller ties it to uses that the original body's borrow check allows.
+    /// The filled home: user code reads the local as `x.home().value`. The lifetime is
+    /// unbounded; the promise made to [`HomeGuard::new`] bounds it.
     #[inline]
     #[must_use]
-    pub unsafe fn home<'e>(&self) -> &'e mut Occupied<T> {
-        // SAFETY: the pointer came from a pinned `&mut Home<T>` that outlives the guard; a
-        // `&mut` to the `!Unpin` `Occupied` does not assert uniqueness over earlier borrows of
-        // the value (see the module docs). The slot is initialized: the caller's promise.
+    pub fn home<'e>(&mut self) -> &'e mut Occupied<T> {
+        debug_assert!(self.live, "a homed local read while it holds no value");
+        // SAFETY: the pointer came from a pinned `&mut Home<T>` that outlives the guard, and the
+        // slot holds a value (the promise made to `new`); a `&mut` to the `!Unpin` `Occupied`
+        // does not assert uniqueness over earlier borrows of the value (see the module docs).
         unsafe { (*self.home.as_ptr()).slot.assume_init_mut() }
     }
 
     /// Moves the value out (`drop(x)`, `return x`, a `move` closure capturing `x`).
-    ///
-    /// # Safety
-    /// The home must hold a value, unless `T` is `Copy` (a copy leaves the bits in place);
-    /// the original body's borrow check guarantees that for the generated code.
     #[inline]
-    pub unsafe fn take(&mut self) -> T {
+    pub fn take(&mut self) -> T {
+        debug_assert!(self.live, "a homed local moved out while it holds no value");
         self.live = false;
-        // SAFETY: the caller's promise; `live` is now false, so the value is not dropped again.
+        // SAFETY: the home holds a value, or `T` is `Copy` and the bits are still there (the
+        // promise made to `new`); `live` is now false, so the value is not dropped again.
         unsafe { (*self.home.as_ptr()).slot.assume_init_read().value }
     }
 
     /// Assigns a new value (`x = value`), dropping the old one if there is one.
-    ///
-    /// # Safety
-    /// Nothing may borrow the old value: the original body's borrow check guarantees that for
-    /// an assignment it makes.
     #[inline]
-    pub unsafe fn set(&mut self, value: T) {
-        // SAFETY: the home is alive (see `new`); the old value, if any, is not borrowed.
+    pub fn set(&mut self, value: T) {
+        // SAFETY: the home is alive (see `new`); nothing borrows the old value, if any (the
+        // promise made to `new`).
         let home = unsafe { &mut *self.home.as_ptr() };
         if self.live {
             // SAFETY: `live` says the value is initialized.
@@ -166,6 +170,39 @@ impl<T> HomeGuard<T> {
             _pinned: PhantomPinned,
         });
         self.live = true;
+    }
+}
+
+// Where the expansion leaves a homed local's name as written (inside a macro it does not
+// parse, the guard of `matches!`), the guard still reads as the value: `&x` coerces, methods
+// auto-deref, `{:?}` formats the value.
+impl<T> Deref for HomeGuard<T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: the home holds a value wherever the original reads the local (the promise
+        // made to `new`).
+        unsafe { &(*self.home.as_ptr()).slot.assume_init_ref().value }
+    }
+}
+
+impl<T> DerefMut for HomeGuard<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.home().value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for HomeGuard<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for HomeGuard<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
     }
 }
 
