@@ -9,6 +9,8 @@ use crate::macros;
 
 struct Checker<'a> {
     fn_name: &'a syn::Ident,
+    /// The output type as written, for messages.
+    output: String,
     errors: Vec<syn::Error>,
     recursive: bool,
 }
@@ -21,6 +23,16 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             Expr::Await(a) => {
                 if is_self_call(&a.base, self.fn_name) {
                     self.recursive = true;
+                } else if let Some(call) = boxed_self_call(&a.base, self.fn_name) {
+                    self.errors.push(syn::Error::new(
+                        call.span(),
+                        format!(
+                            "#[visible_async] cannot name the type of a state machine that holds itself: \
+                             coerce the box to a trait object, \
+                             `let inner: Pin<Box<dyn Future<Output = {}> + '_>> = Box::pin({}(..)); inner.await`",
+                            self.output, self.fn_name
+                        ),
+                    ));
                 }
                 syn::visit::visit_expr(self, expr);
             }
@@ -91,6 +103,25 @@ impl Checker<'_> {
     }
 }
 
+/// `Box::pin(f(..))` awaited as it is: the state would hold a box of its own type.
+fn boxed_self_call<'e>(expr: &'e Expr, name: &syn::Ident) -> Option<&'e Expr> {
+    match expr {
+        Expr::Paren(p) => boxed_self_call(&p.expr, name),
+        Expr::Call(c) if c.args.len() == 1 => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let segments: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let boxing = segments.ends_with(&["Box".to_string(), "pin".to_string()]);
+            (boxing && is_self_call(&c.args[0], name)).then_some(expr)
+        }
+        _ => None,
+    }
+}
+
 /// `f(..)`, `Self::f(..)` or `self.f(..)` naming the function being transformed.
 fn is_self_call(expr: &Expr, name: &syn::Ident) -> bool {
     match expr {
@@ -141,8 +172,13 @@ pub fn check(item: &ItemFn) -> Checked {
             "#[visible_async] cannot transform a variadic function",
         ));
     }
+    let output = match &item.sig.output {
+        syn::ReturnType::Default => "()".to_string(),
+        syn::ReturnType::Type(_, ty) => crate::analyse::tokens_text(&**ty),
+    };
     let mut checker = Checker {
         fn_name: &item.sig.ident,
+        output,
         errors: Vec::new(),
         recursive: false,
     };

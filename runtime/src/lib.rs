@@ -72,7 +72,9 @@
 //!   bind a reference to it first.
 //! - Recursion: a direct self-call awaited gets rustc's own E0733 ("recursion in an async fn
 //!   requires boxing"); boxed recursion works when the boxed future is coerced to
-//!   `Pin<Box<dyn Future<Output = T>>>`.
+//!   `Pin<Box<dyn Future<Output = T> + '_>>` (the state cannot hold a box of its own type, so
+//!   `Box::pin(f(..)).await` as it is gets an error saying so). The trait object is not
+//!   `Send`, so such a future is not `Send` where rustc's plain `async fn` may be.
 //!
 //! Known differences, from working without types:
 //!
