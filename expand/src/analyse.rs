@@ -50,6 +50,9 @@ pub struct Binding {
     /// Bound to a value without drop glue (`let r = &x;`, `let n = 5;`): keeping it only
     /// matters if it is used again.
     borrow_only: bool,
+    /// Declared with a type that is `Copy` without drop glue (`n: u64`, `r: &T`): a "move" of
+    /// it is a copy.
+    copy_type: bool,
     /// Bound by a `match` arm whose guard has an `.await`: the guard's node. While the guard
     /// is suspended the binding is not stored: the resumed `match` binds it again.
     guard: Option<NodeId>,
@@ -147,6 +150,36 @@ impl Analysis {
             return used_after && !moved;
         }
         !moved || used_after
+    }
+
+    /// Whether the value of binding `b` at point `k` depends on the path taken: the last move
+    /// or assignment before `k` is in a branch (of an `if` or `match`) that `k` is after, not
+    /// in (`if c { drop(x) } f().await;`, `let x; if c { x = v; } f().await;`). rustc keeps
+    /// such a value with a drop flag; the lowering gives it a home, whose guard is that flag.
+    pub fn path_dependent(&self, b: usize, k: usize) -> bool {
+        let binding = &self.bindings[b];
+        if binding.borrow_only || binding.copy_type {
+            // Moved or not, nothing is dropped.
+            return false;
+        }
+        let point = &self.awaits[k];
+        let last = binding
+            .events
+            .iter()
+            .filter(|&&(p, e)| {
+                p < point.pos
+                    && e != Event::Use
+                    && !binding.arm_moves.contains(&p)
+                    && !self.exclusive(binding, point, p)
+            })
+            .max_by_key(|&&(p, _)| p);
+        let Some(&(pos, _)) = last else {
+            return false;
+        };
+        binding
+            .event_branches
+            .get(&pos)
+            .is_some_and(|branches| branches.iter().any(|b| !point.path.contains(b)))
     }
 
     /// Whether binding `b` is bound by the pattern of a `match` arm whose guard is suspended
@@ -346,7 +379,9 @@ pub fn analyse(params: &[&FnArg], body: &Block) -> Analysis {
     };
     for param in params {
         if let FnArg::Typed(pat_type) = param {
+            let first = w.an.bindings.len();
             w.declare_pat(&pat_type.pat, false);
+            w.mark_copy_type(first, &pat_type.pat, &pat_type.ty);
         }
     }
     w.block_stmts(body);
@@ -401,6 +436,7 @@ impl Walker<'_> {
             decl_pos: pos,
             declared_uninit: uninit,
             borrow_only: false,
+            copy_type: false,
             guard: None,
             arm_moves: HashSet::new(),
             assigned_by: Vec::new(),
@@ -429,6 +465,16 @@ impl Walker<'_> {
             }
         });
         self.pat_exprs(pat);
+    }
+
+    /// Marks the bindings declared from `first` on as of a plain `Copy` type, if `pat` is a
+    /// single binding of such a declared type.
+    fn mark_copy_type(&mut self, first: usize, pat: &Pat, ty: &syn::Type) {
+        if matches!(pat, Pat::Ident(pi) if pi.subpat.is_none()) && is_copy_type(ty) {
+            for binding in &mut self.an.bindings[first..] {
+                binding.copy_type = true;
+            }
+        }
     }
 
     /// Walks the expressions inside a pattern (range bounds, consts) for uses.
@@ -504,6 +550,9 @@ impl Walker<'_> {
                 }
                 let first = self.an.bindings.len();
                 self.declare_pat(&local.pat, local.init.is_none());
+                if let Pat::Type(pt) = &local.pat {
+                    self.mark_copy_type(first, &pt.pat, &pt.ty);
+                }
                 let is_borrow = local
                     .init
                     .as_ref()
@@ -1089,6 +1138,26 @@ fn without_drop_glue(expr: &Expr) -> bool {
         Expr::Paren(p) => without_drop_glue(&p.expr),
         Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => without_drop_glue(&u.expr),
         Expr::Binary(b) => without_drop_glue(&b.left) && without_drop_glue(&b.right),
+        _ => false,
+    }
+}
+
+/// A type that is `Copy` without drop glue, as written: primitives, shared references, raw
+/// pointers, and tuples and arrays of those.
+fn is_copy_type(ty: &syn::Type) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char",
+    ];
+    match ty {
+        syn::Type::Path(p) => {
+            p.qself.is_none() && PRIMITIVES.iter().any(|name| p.path.is_ident(name))
+        }
+        syn::Type::Reference(r) => r.mutability.is_none(),
+        syn::Type::Ptr(_) => true,
+        syn::Type::Paren(p) => is_copy_type(&p.elem),
+        syn::Type::Tuple(t) => t.elems.iter().all(is_copy_type),
+        syn::Type::Array(a) => is_copy_type(&a.elem),
         _ => false,
     }
 }

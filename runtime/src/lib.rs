@@ -78,9 +78,11 @@
 //!
 //! Known differences, from working without types:
 //!
-//! - A local moved on only one path (`if c { drop(x) }`) is treated as moved, so when it is not
-//!   moved it is dropped at the `.await` instead of at the end of its scope (rustc uses a drop
-//!   flag).
+//! - A local moved or assigned on one path only (`if c { drop(x) }`) needs the drop flag rustc
+//!   keeps for it: it gets a pinned home, whose guard is that flag. That costs the home's size
+//!   for values that are in fact `Copy` (the macro cannot tell), except for locals declared
+//!   with a primitive, shared-reference or raw-pointer type or bound to a literal or a
+//!   reference.
 //! - Whether a method call consumes its receiver is read from the method's name (`into_*`,
 //!   `unwrap*`, iterator adapters, ...). A consuming method with another name on a local not used
 //!   after the `.await` is an error (E0382, "use of moved value", at the `.await`); a borrowing

@@ -138,7 +138,6 @@ async fn conditionally_moved(log: Log, move_it: bool) {
 }
 
 #[test]
-#[ignore = "transform bug: a value moved on one path only (`if c { drop(a) }`) is dropped at the suspension on the other path, rustc keeps it (drop flag) until scope end"]
 fn conditionally_moved_value_is_held_when_not_moved() {
     assert_equivalent(
         |l| conditionally_moved(l, true),
@@ -162,7 +161,6 @@ async fn moved_in_match_arm(log: Log, n: u32) {
 }
 
 #[test]
-#[ignore = "transform bug: a value moved in one match arm only is dropped at the next suspension on the other paths, rustc keeps it until scope end"]
 fn value_moved_in_one_match_arm_only() {
     assert_equivalent(
         |l| moved_in_match_arm(l, 0),
@@ -648,7 +646,6 @@ async fn conditionally_initialized(log: Log, init: bool) {
 }
 
 #[test]
-#[ignore = "transform bug: a local initialized (or moved) on one path only needs a drop flag; the transform drops it at the suspension"]
 fn conditionally_initialized_local_is_dropped_at_scope_end_if_set() {
     assert_equivalent(
         |l| conditionally_initialized(l, true),
@@ -826,4 +823,73 @@ fn shadowed_values_used_in_format_captures_are_kept() {
         |l| shadowed_in_format_captures(l, " x ".to_string()),
         |l| shadowed_in_format_captures_rustc(l, " x ".to_string()),
     );
+}
+
+// ----- drop flags: values moved or assigned on one path only ------------------------------------
+
+#[visible_async(compiler = moved_on_a_path_that_returns_rustc)]
+async fn moved_on_a_path_that_returns(log: Log, leave: bool) -> u32 {
+    let a = Noisy::new(&log, "a");
+    let b = Noisy::new(&log, "b");
+    if leave {
+        drop(a);
+        return 0;
+    }
+    tick(&log, "t").await;
+    log.push("end");
+    drop(b);
+    1
+}
+
+#[test]
+fn value_moved_on_a_path_that_returns_is_held_on_the_other() {
+    for leave in [false, true] {
+        assert_equivalent(
+            move |l| moved_on_a_path_that_returns(l, leave),
+            move |l| moved_on_a_path_that_returns_rustc(l, leave),
+        );
+    }
+}
+
+#[visible_async(compiler = moved_in_some_iterations_rustc)]
+async fn moved_in_some_iterations(log: Log) {
+    for i in 0..4 {
+        let item = Noisy::new(&log, format!("item {i}"));
+        if i % 2 == 0 {
+            drop(item);
+        }
+        tick(&log, "t").await;
+        log.push(format!("end of {i}"));
+    }
+}
+
+#[test]
+fn value_moved_in_some_iterations_only_is_equivalent() {
+    assert_equivalent(moved_in_some_iterations, moved_in_some_iterations_rustc);
+}
+
+#[visible_async(compiler = moved_by_match_arm_calls_rustc)]
+async fn moved_by_match_arm_calls(log: Log, which: u8, n: u64) -> u64 {
+    let kept = Noisy::new(&log, "kept");
+    let total = match which {
+        0 => {
+            drop(kept);
+            n
+        }
+        1 => n * 2,
+        _ => return n,
+    };
+    tick(&log, "t").await;
+    // `n` is `u64`: moved in the arms or not, nothing to drop, nothing extra held.
+    total + 1
+}
+
+#[test]
+fn value_moved_by_one_match_arm_and_copied_scalars_are_equivalent() {
+    for which in 0..3 {
+        assert_equivalent(
+            move |l| moved_by_match_arm_calls(l, which, 5),
+            move |l| moved_by_match_arm_calls_rustc(l, which, 5),
+        );
+    }
 }

@@ -278,7 +278,6 @@ async fn rc_conditionally_moved(log: Log, c: bool) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: an `Rc` moved on one path only is not stored: visible Send+Sync, rustc neither"]
 fn rc_moved_on_one_path_only_still_counts() {
     let t = same_auto_traits!(
         rc_conditionally_moved(Log::new(), true),

@@ -339,6 +339,27 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Locals in scope at `k` that would not be kept, but whose value depends on the path
+    /// taken (moved or assigned on one path only), need a home: its guard is the drop flag
+    /// rustc keeps for them.
+    fn note_path_dependent(&mut self, k: usize) {
+        let mut found = Vec::new();
+        for frame in &self.frames {
+            if let Frame::Scope { slots, .. } = frame {
+                for slot in slots {
+                    if let Key::Binding(b) = slot.key
+                        && !self.an.is_kept(b, k)
+                        && !self.an.rederived(b, k)
+                        && self.an.path_dependent(b, k)
+                    {
+                        found.push(b);
+                    }
+                }
+            }
+        }
+        self.needs_home.extend(found);
+    }
+
     // ----- arms ---------------------------------------------------------------------------
 
     /// The code of the `Unresumed` arm after the arguments are bound: `params` are the
@@ -559,6 +580,7 @@ impl<'a> Lowerer<'a> {
         let fields = self.fields_at(k);
         self.check_shadowing(k, &fields);
         self.note_borrows(k, &fields);
+        self.note_path_dependent(k);
         let name = &self.enum_name;
         let variant = self.an.variant_name(k);
         let inits = fields.iter().map(|f| {

@@ -138,7 +138,6 @@ impl<T> HomeGuard<T> {
     #[inline]
     #[must_use]
     pub fn home<'e>(&mut self) -> &'e mut Occupied<T> {
-        debug_assert!(self.live, "a homed local read while it holds no value");
         // SAFETY: the pointer came from a pinned `&mut Home<T>` that outlives the guard, and the
         // slot holds a value (the promise made to `new`); a `&mut` to the `!Unpin` `Occupied`
         // does not assert uniqueness over earlier borrows of the value (see the module docs).
@@ -148,7 +147,6 @@ impl<T> HomeGuard<T> {
     /// Moves the value out (`drop(x)`, `return x`, a `move` closure capturing `x`).
     #[inline]
     pub fn take(&mut self) -> T {
-        debug_assert!(self.live, "a homed local moved out while it holds no value");
         self.live = false;
         // SAFETY: the home holds a value, or `T` is `Copy` and the bits are still there (the
         // promise made to `new`); `live` is now false, so the value is not dropped again.
