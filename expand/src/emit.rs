@@ -131,13 +131,13 @@ pub fn emit(
     // Likewise it finds the locals that a value kept across an `.await` may borrow: they get
     // a pinned home and the body is lowered again.
     let borrows = crate::borrows::borrows(an, body);
-    let mut homed: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut homed: HashMap<usize, String> = HashMap::new();
     let mut renamed: HashMap<usize, syn::Ident> = HashMap::new();
     let (lowerer, unresumed_code, resume_codes) = loop {
         let mut lowerer = Lowerer::new(an, &borrows, name.clone(), option_try);
         lowerer.unit_output = sig.unit_output;
         lowerer.renamed.clone_from(&renamed);
-        lowerer.set_homed(&homed);
+        lowerer.set_homed(&homed.keys().copied().collect());
         lowerer.arg_kept = params
             .iter()
             .map(|p| p.pat.is_none_or(|pat| matches!(pat, syn::Pat::Wild(_))))
@@ -154,11 +154,11 @@ pub fn emit(
             .collect();
         // In binding order, so that the hidden names are the same on every expansion.
         fresh.sort_unstable();
-        let unhomed: Vec<usize> = lowerer
+        let unhomed: Vec<(usize, String)> = lowerer
             .needs_home
             .iter()
-            .copied()
-            .filter(|b| !homed.contains(b))
+            .filter(|(b, _)| !homed.contains_key(b))
+            .map(|(b, why)| (*b, why.clone()))
             .collect();
         if (fresh.is_empty() && unhomed.is_empty()) || !lowerer.errors.is_empty() {
             break (lowerer, unresumed_code, resume_codes);
@@ -373,7 +373,7 @@ pub fn emit(
         quote!(#replace::Unresumed { #(#binds),* })
     };
 
-    let homes = homes(&lowerer, an, &name, &mut types);
+    let homes = homes(&lowerer, an, &homed, &name, &mut types);
     let (homes_decl, constructor, homes_init, homes_param, finish) = match homes {
         Some((decl, init)) => {
             let param = hidden("__homes");
@@ -482,6 +482,7 @@ pub fn emit(
 fn homes(
     lowerer: &Lowerer<'_>,
     an: &Analysis,
+    reasons: &HashMap<usize, String>,
     name: &syn::Ident,
     types: &mut TypeParams,
 ) -> Option<(TokenStream, TokenStream)> {
@@ -502,16 +503,20 @@ fn homes(
         decls.push(quote!(#[pin] #field: ::visible_async::__private::Home<#ty>));
         inits.push(quote!(#field: ::visible_async::__private::Home::empty()));
         let name = an.bindings[b].ident.to_string();
-        listed.push(format!("`{}`", crate::receiver::shown(&name)));
+        let why = reasons.get(&b).map_or("", String::as_str);
+        listed.push(format!("`{}`: {why}.", crate::receiver::shown(&name)));
     }
-    let doc = format!(
-        " Fixed places, pinned with the future, for the locals something borrows across an \
-         `.await`: {}. The state holds a guard for each while it is alive.",
-        listed.join(", ")
-    );
+    // One doc line each, so that they print as `///` lines.
+    let mut doc = vec![
+        " Fixed places, pinned with the future, for the locals that must not move while the \
+         future is suspended. The state holds a guard for each while it is alive, and the code \
+         reaches the value as `x.home().value`:"
+            .to_string(),
+    ];
+    doc.extend(listed.iter().map(|line| format!(" - {line}")));
     let decl = quote! {
         ::visible_async::__private::pin_project! {
-            #[doc = #doc]
+            #(#[doc = #doc])*
             #[allow(non_camel_case_types)]
             struct #homes<#(#params),*> {
                 #(#decls,)*
@@ -602,7 +607,7 @@ fn enum_name(ident: &syn::Ident, mentioned: &std::collections::HashSet<String>) 
 }
 
 /// A statement's text cut to a readable length for a doc line.
-fn shorten(text: &str) -> String {
+pub fn shorten(text: &str) -> String {
     const MAX: usize = 60;
     if text.chars().count() <= MAX {
         return text.to_string();

@@ -118,7 +118,8 @@ pub struct Lowerer<'a> {
     guards: HashMap<usize, syn::Ident>,
     /// Bindings found to need a home (something kept across an `.await` may borrow them),
     /// for the next lowering.
-    pub needs_home: std::collections::HashSet<usize>,
+    /// Locals found to need a pinned home, with why (for the expansion's docs).
+    pub needs_home: HashMap<usize, String>,
     /// The expression each temporary or `for` iterator holds the value of.
     key_nodes: HashMap<Key, NodeId>,
     pub enum_name: syn::Ident,
@@ -215,7 +216,7 @@ impl<'a> Lowerer<'a> {
             an,
             borrows,
             guards: HashMap::new(),
-            needs_home: std::collections::HashSet::new(),
+            needs_home: HashMap::new(),
             key_nodes: HashMap::new(),
             enum_name,
             variants: vec![None; an.awaits.len()],
@@ -319,22 +320,35 @@ impl<'a> Lowerer<'a> {
     /// Records what suspending at `k` keeps borrowed: locals in scope that the awaited future
     /// or a kept value may borrow need a home.
     fn note_borrows(&mut self, k: usize, fields: &[Field]) {
-        let mut borrowed = self.borrows.awaitee.get(&k).cloned().unwrap_or_default();
+        let text = crate::emit::shorten(&self.an.awaits[k].text);
+        let mut borrowed: Vec<(usize, String)> = Vec::new();
+        for &b in self.borrows.awaitee.get(&k).into_iter().flatten() {
+            borrowed.push((b, format!("the awaited `{text}` may borrow it")));
+        }
         for field in fields {
-            match field.key {
-                Key::Binding(b) => borrowed.extend(self.borrows.of_binding(b)),
-                key @ (Key::Temp(_) | Key::Iter(_)) => {
-                    if let Some(&node) = self.key_nodes.get(&key) {
-                        borrowed.extend(self.borrows.of_expr(node));
-                    }
-                }
-                Key::Arg(_) => {}
+            let set = match field.key {
+                Key::Binding(b) => self.borrows.of_binding(b),
+                key @ (Key::Temp(_) | Key::Iter(_)) => self
+                    .key_nodes
+                    .get(&key)
+                    .map(|&node| self.borrows.of_expr(node))
+                    .unwrap_or_default(),
+                Key::Arg(_) => continue,
+            };
+            let holder = crate::receiver::shown(&field.name.to_string()).to_string();
+            let holder = if holder.starts_with("__") {
+                "a temporary".to_string()
+            } else {
+                format!("`{holder}`")
+            };
+            for b in set {
+                borrowed.push((b, format!("{holder} may borrow it across `{text}.await`")));
             }
         }
-        for b in borrowed {
+        for (b, why) in borrowed {
             // A guard's bindings borrow the scrutinee, which has a home already.
             if self.in_scope(Key::Binding(b)) && !self.an.rederived(b, k) {
-                self.needs_home.insert(b);
+                self.needs_home.entry(b).or_insert(why);
             }
         }
     }
@@ -357,7 +371,11 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        self.needs_home.extend(found);
+        for b in found {
+            self.needs_home.entry(b).or_insert_with(|| {
+                "moved or assigned on one path only: its guard is the drop flag".to_string()
+            });
+        }
     }
 
     // ----- arms ---------------------------------------------------------------------------
@@ -1441,7 +1459,9 @@ impl<'a> Lowerer<'a> {
             return false;
         };
         if let Some(&b) = self.an.uses.get(&node_id(root)) {
-            self.needs_home.insert(b);
+            self.needs_home
+                .entry(b)
+                .or_insert_with(|| "a match guard that awaits borrows it".to_string());
         }
         true
     }
