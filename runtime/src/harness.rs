@@ -187,6 +187,17 @@ pub struct Comparison<T> {
     pub visible: Observation<T>,
     /// What the compiler's future did.
     pub compiler: Observation<T>,
+    /// The size in bytes of each side's future (not part of the equivalence).
+    pub sizes: Sizes,
+}
+
+/// The sizes in bytes of the two futures compared, as `size_of_val` gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    /// The `#[visible_async]` future.
+    pub visible: usize,
+    /// The compiler's future.
+    pub compiler: usize,
 }
 
 impl<T: PartialEq> Comparison<T> {
@@ -507,13 +518,19 @@ where
     Comparison {
         visible: observe(Side::Visible, &visible),
         compiler: observe(Side::Compiler, &compiler),
+        sizes: Sizes {
+            visible: core::mem::size_of_val(&visible(Log::new())),
+            compiler: core::mem::size_of_val(&compiler(Log::new())),
+        },
     }
 }
 
 /// [`compare`], then panic with the report unless the two sides are equivalent.
 ///
 /// Returns the comparison so the caller can make further assertions (e.g. on
-/// `visible.run.polls`).
+/// `visible.run.polls`). If the environment variable `VISIBLE_ASYNC_SIZES` names a file, a
+/// line `FILE:LINE<TAB>visible bytes<TAB>compiler bytes` is appended to it for the caller
+/// (`scripts/size-report` makes a report of a whole test run from those).
 ///
 /// # Panics
 ///
@@ -530,6 +547,24 @@ where
 {
     let comparison = compare(visible, compiler);
     assert!(comparison.is_equivalent(), "{comparison}");
+    if let Some(path) = std::env::var_os("VISIBLE_ASYNC_SIZES") {
+        let at = std::panic::Location::caller();
+        let line = format!(
+            "{}:{}\t{}\t{}\n",
+            at.file(),
+            at.line(),
+            comparison.sizes.visible,
+            comparison.sizes.compiler
+        );
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, line.as_bytes()));
+        if let Err(e) = written {
+            eprintln!("VISIBLE_ASYNC_SIZES: {e}");
+        }
+    }
     comparison
 }
 
