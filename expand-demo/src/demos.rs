@@ -23,6 +23,19 @@ pub async fn trivial(log: Log) -> u32 {
     return value * 2;
 }
 
+/// The seed's self-reference example: `y` borrows `x` across the `.await`, so `x` cannot live
+/// in the state enum, which moves its values from variant to variant. Look for `ExampleHomes`:
+/// `x` has a pinned home beside the state, the state holds its guard, and `y` (a plain
+/// reference) is held in `Suspend0`. That is why the future must be pinned before it is polled.
+#[visible_async(compiler = example_rustc)]
+pub async fn example(log: Log) -> u8 {
+    let x = [7u8; 1024];
+    let y = &x;
+    yield_now().await;
+    log.push(format!("y[0] = {}", y[0]));
+    y[0]
+}
+
 /// A `for` loop with an `.await` inside: the iterator and the running total live in the state.
 #[visible_async(compiler = sum_rustc)]
 pub async fn sum(log: Log, n: u32) -> u32 {

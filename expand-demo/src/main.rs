@@ -144,6 +144,7 @@ fn file_of(tokens: &proc_macro2::TokenStream) -> syn::File {
 fn run(name: &str) {
     match name {
         "trivial" => show(demos::trivial, demos::trivial_rustc),
+        "example" => show(demos::example, demos::example_rustc),
         "sum" => show(|l| demos::sum(l, 3), |l| demos::sum_rustc(l, 3)),
         "parse_both" => show(
             |l| demos::parse_both(l, "4", "x"),
