@@ -11,6 +11,7 @@ use std::fmt::Debug;
 use std::future::Future;
 
 use visible_async::harness::{Log, compare};
+use visible_async::inspect::Inspect;
 
 const DEMOS: &str = include_str!("demos.rs");
 
@@ -55,7 +56,6 @@ fn main() {
             "--- expansion ---\n{}",
             pretty::unparse(&file_of(&expanded))
         );
-        println!("--- run beside the compiler's future ---");
         run(&name);
         println!();
     }
@@ -158,10 +158,17 @@ fn show<T, V, C, FV, FC>(visible: V, compiler: C)
 where
     V: Fn(Log) -> FV,
     C: Fn(Log) -> FC,
-    FV: Future<Output = T>,
+    FV: Future<Output = T> + Inspect,
     FC: Future<Output = T>,
     T: PartialEq + Debug,
 {
+    println!("--- layout ---");
+    print!("{}", visible(Log::new()).layout());
+    println!(
+        "  the compiler's future for the same body: {} bytes",
+        std::mem::size_of_val(&compiler(Log::new()))
+    );
+    println!("--- run beside the compiler's future ---");
     let c = compare(visible, compiler);
     println!(
         "visible : output {:?} after {} polls, log {:?}",

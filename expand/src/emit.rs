@@ -194,23 +194,36 @@ pub fn emit(
     let mut suspend_arms = Vec::new();
     let mut state_names = Vec::new();
     let mut await_points = Vec::new();
+    let mut layouts = vec![variant_layout(
+        "Unresumed",
+        unresumed_fields
+            .iter()
+            .map(|(f, t)| (f.to_string(), quote!(#t), quote!(Argument))),
+    )];
     for (k, point) in an.awaits.iter().enumerate() {
         let fields: Vec<Field> = lowerer.variants[k].clone().unwrap_or_default();
         let variant = an.variant_name(k);
         let mut decls = Vec::new();
+        let mut layout = Vec::new();
         if !point.join {
             let future_ty = types.fresh(&format!("F{}", &variant.to_string()["Suspend".len()..]));
             decls.push(quote!(#[pin] __awaitee: #future_ty));
+            layout.push((point.text.clone(), quote!(#future_ty), quote!(Awaited)));
         }
         for field in fields.iter().rev() {
             let ty = types.get(field.key, &field.name);
             let fname = &field.name;
+            let shown = crate::receiver::shown(&fname.to_string()).to_string();
             if field.homed {
-                decls.push(quote!(#fname: ::visible_async::__private::HomeGuard<#ty>));
+                let guard = quote!(::visible_async::__private::HomeGuard<#ty>);
+                decls.push(quote!(#fname: #guard));
+                layout.push((shown, guard, quote!(Guard)));
             } else {
                 decls.push(quote!(#fname: #ty));
+                layout.push((shown, quote!(#ty), quote!(Value)));
             }
         }
+        layouts.push(variant_layout(&variant.to_string(), layout));
         let held: Vec<String> = fields
             .iter()
             .filter(|f| matches!(f.key, Key::Binding(_)))
@@ -374,6 +387,16 @@ pub fn emit(
     };
 
     let homes = homes(&lowerer, an, &homed, &name, &mut types);
+    let home_layouts = lowerer.homed_sorted().map(|b| {
+        let field = lowerer.field_ident(Key::Binding(b));
+        let ty = types.get(Key::Binding(b), &field);
+        field_layout(
+            crate::receiver::shown(&field.to_string()),
+            &quote!(::visible_async::__private::Home<#ty>),
+            &quote!(Home),
+        )
+    });
+    let home_layouts: Vec<TokenStream> = home_layouts.collect();
     let (homes_decl, constructor, homes_init, homes_param, finish) = match homes {
         Some((decl, init)) => {
             let param = hidden("__homes");
@@ -455,6 +478,9 @@ pub fn emit(
                     _ => ::core::option::Option::None,
                 }
             }
+
+            const VARIANTS: &'static [::visible_async::__private::VariantLayout] = &[#(#layouts),*];
+            const HOMES: &'static [::visible_async::__private::FieldLayout] = &[#(#home_layouts),*];
         }
 
         #homes_decl
@@ -486,11 +512,10 @@ fn homes(
     name: &syn::Ident,
     types: &mut TypeParams,
 ) -> Option<(TokenStream, TokenStream)> {
-    let mut homed: Vec<usize> = lowerer.homed().collect();
+    let homed: Vec<usize> = lowerer.homed_sorted().collect();
     if homed.is_empty() {
         return None;
     }
-    homed.sort_unstable();
     let homes = format_ident!("{}Homes", name);
     let mut params = Vec::new();
     let mut decls = Vec::new();
@@ -604,6 +629,29 @@ fn enum_name(ident: &syn::Ident, mentioned: &std::collections::HashSet<String>) 
     // Spanned at the function's name, so that compiler notes about the state ("required
     // because it appears within the type `HoldsRc<..>`") point at the user's function.
     syn::Ident::new(&name, ident.span())
+}
+
+/// A variant's entry in `StateMachine::VARIANTS`: its fields as (name, type, kind).
+fn variant_layout(
+    name: &str,
+    fields: impl IntoIterator<Item = (String, TokenStream, TokenStream)>,
+) -> TokenStream {
+    let fields = fields
+        .into_iter()
+        .map(|(field, ty, kind)| field_layout(&field, &ty, &kind));
+    quote! {
+        ::visible_async::__private::VariantLayout { name: #name, fields: &[#(#fields),*] }
+    }
+}
+
+fn field_layout(name: &str, ty: &TokenStream, kind: &TokenStream) -> TokenStream {
+    quote! {
+        ::visible_async::__private::FieldLayout {
+            name: #name,
+            size: ::core::mem::size_of::<#ty>(),
+            kind: ::visible_async::__private::FieldKind::#kind,
+        }
+    }
 }
 
 /// A statement's text cut to a readable length for a doc line.

@@ -65,9 +65,12 @@ pub fn signature(item: &ItemFn) -> Signature {
     let where_clause = &generics.where_clause;
     let (vis, constness, unsafety, abi, ident) =
         (&item.vis, &sig.constness, &sig.safety, &sig.abi, &sig.ident);
+    // `Inspect` lets callers ask the future where it is; in a trait impl that is a refinement
+    // of the trait's return type, which is allowed.
     let header = quote! {
+        #[allow(refining_impl_trait)]
         #vis #constness #unsafety #abi fn #ident #generics (#inputs)
-            -> impl ::core::future::Future<Output = #output>
+            -> impl ::core::future::Future<Output = #output> + ::visible_async::inspect::Inspect
             #where_clause
     };
     let unit_output = match &sig.output {

@@ -12,28 +12,7 @@ pub use pin_project_lite::pin_project;
 mod home;
 pub use home::{Home, HomeGuard, Occupied};
 
-/// Where a state machine is suspended: the awaited expression and its place in the source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AwaitPoint {
-    /// The awaited expression as written, e.g. `event()`.
-    pub expr: &'static str,
-    /// The source file, as `file!()` gives it.
-    pub file: &'static str,
-    /// 1-based line of the `.await`.
-    pub line: u32,
-    /// 1-based column of the `.await`.
-    pub column: u32,
-}
-
-impl fmt::Display for AwaitPoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}.await` at {}:{}:{}",
-            self.expr, self.file, self.line, self.column
-        )
-    }
-}
+pub use crate::inspect::{AwaitPoint, FieldKind, FieldLayout, VariantLayout};
 
 /// Implemented by every generated state enum. Needs no bound on the types it holds, so a
 /// future can always say where it is.
@@ -48,6 +27,10 @@ pub trait StateMachine {
     fn state_name(&self) -> &'static str;
     /// Where the state machine is suspended, if it is.
     fn await_point(&self) -> Option<&'static AwaitPoint>;
+    /// The variants that hold something, with their fields' sizes.
+    const VARIANTS: &'static [VariantLayout];
+    /// The pinned homes beside the state, with their sizes.
+    const HOMES: &'static [FieldLayout];
 }
 
 pin_project_lite::pin_project! {
@@ -149,20 +132,27 @@ impl<S, H, F> VisibleFuture<S, Homed<F>, H> {
     }
 }
 
-impl<S: StateMachine, B, H> VisibleFuture<S, B, H> {
-    /// The name of the `async fn` this future came from.
-    pub fn function_name(&self) -> &'static str {
+impl<S: StateMachine, B, H> crate::inspect::Inspect for VisibleFuture<S, B, H> {
+    fn function_name(&self) -> &'static str {
         S::FUNCTION
     }
 
-    /// The name of the state the future is in.
-    pub fn state_name(&self) -> &'static str {
+    fn state_name(&self) -> &'static str {
         self.state.state_name()
     }
 
-    /// The `.await` the future is suspended at, if any.
-    pub fn await_point(&self) -> Option<&'static AwaitPoint> {
+    fn await_point(&self) -> Option<&'static AwaitPoint> {
         self.state.await_point()
+    }
+
+    fn layout(&self) -> crate::inspect::Layout {
+        crate::inspect::Layout {
+            function: S::FUNCTION,
+            total: core::mem::size_of_val(self),
+            state: core::mem::size_of::<S>(),
+            variants: S::VARIANTS,
+            homes: S::HOMES,
+        }
     }
 }
 

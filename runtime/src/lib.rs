@@ -102,6 +102,7 @@ pub use visible_async_macro::visible_async;
 
 mod executor;
 pub mod harness;
+pub mod inspect;
 pub mod leaf;
 pub use executor::block_on;
 

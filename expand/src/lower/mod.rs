@@ -264,9 +264,11 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_else(|| hidden("__unnamed"))
     }
 
-    /// The bindings with a pinned home.
-    pub fn homed(&self) -> impl Iterator<Item = usize> {
-        self.guards.keys().copied()
+    /// The bindings with a pinned home, in binding order.
+    pub fn homed_sorted(&self) -> impl Iterator<Item = usize> + use<> {
+        let mut homed: Vec<usize> = self.guards.keys().copied().collect();
+        homed.sort_unstable();
+        homed.into_iter()
     }
 
     /// Whether a value is alive in the code being generated.
