@@ -60,3 +60,65 @@ pub async fn parse_both(
     let y: u32 = b.parse()?;
     Ok(x + y)
 }
+
+/// An `Rc` held across an `.await`: `Suspend0` holds `shared`, and an `Rc` is not `Send`, so
+/// neither is the future: it cannot be spawned on a multi-threaded executor. The compiler's
+/// future is not `Send` for the same reason; the run below checks that both agree. Move the
+/// last use of `shared` before the `.await` (or drop it) and `Suspend0` no longer holds it.
+#[visible_async(compiler = rc_across_await_rustc)]
+pub async fn rc_across_await(log: Log) -> usize {
+    let shared = std::rc::Rc::new(String::from("shared"));
+    yield_now().await;
+    log.push(format!("still here: {shared}"));
+    shared.len()
+}
+
+/// Recursion needs a box: a future that awaited itself directly would contain itself. Here
+/// the awaited future is a `Pin<Box<dyn Future>>`, so `Suspend1` holds a pointer (16 bytes,
+/// with the vtable) whatever the depth. Awaiting `Box::pin(countdown(..))` as it is gets an
+/// error saying to coerce it: the state would hold a box of its own type, which has no name.
+#[visible_async(compiler = countdown_rustc)]
+pub async fn countdown(log: Log, n: u32) -> u32 {
+    if n == 0 {
+        return 0;
+    }
+    yield_now().await;
+    log.push(format!("down from {n}"));
+    let inner: std::pin::Pin<Box<dyn std::future::Future<Output = u32> + '_>> =
+        Box::pin(countdown(log.clone(), n - 1));
+    inner.await + 1
+}
+
+/// Cooks a dish: takes `minutes` polls, like a stove that needs checking.
+pub async fn cook_dish(log: Log, dish: &'static str, minutes: usize) -> String {
+    log.push(format!("start {dish}"));
+    ready_after(minutes, ()).await;
+    log.push(format!("done {dish}"));
+    format!("Dish: {dish}")
+}
+
+/// One chef, two dishes: `join` polls both futures each time it is polled, so they cook in
+/// turns within one `.await`. Notice that `Suspend0` holds a single awaited future, the
+/// `Join` of both: the concurrency lives inside it, not in the state machine.
+#[visible_async(compiler = dinner_rustc)]
+pub async fn dinner(log: Log) -> String {
+    let soup = cook_dish(log.clone(), "soup", 2);
+    let steak = cook_dish(log.clone(), "steak", 3);
+    let (first, second) = futures::future::join(soup, steak).await;
+    format!("{first} and {second}")
+}
+
+/// First come, first served: `select` returns as soon as one drink is ready and gives back
+/// the other, still pending. Notice that the loser is dropped at the end of the statement, as
+/// the compiler drops it: the run's log shows it never finishes.
+#[visible_async(compiler = drinks_rustc)]
+pub async fn drinks(log: Log) -> String {
+    let coffee = Box::pin(cook_dish(log.clone(), "coffee", 1));
+    let cocktail = Box::pin(cook_dish(log.clone(), "cocktail", 4));
+    match futures::future::select(coffee, cocktail).await {
+        futures::future::Either::Left((drink, _)) | futures::future::Either::Right((drink, _)) => {
+            log.push(format!("served {drink}"));
+            drink
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod pretty;
 use std::fmt::Debug;
 use std::future::Future;
 
+use visible_async::auto_traits;
 use visible_async::harness::{Log, compare};
 use visible_async::inspect::Inspect;
 
@@ -150,6 +151,15 @@ fn run(name: &str) {
             |l| demos::parse_both(l, "4", "x"),
             |l| demos::parse_both_rustc(l, "4", "x"),
         ),
+        "rc_across_await" => {
+            let visible = auto_traits!(demos::rc_across_await(Log::new()));
+            let compiler = auto_traits!(demos::rc_across_await_rustc(Log::new()));
+            println!("auto traits: visible {visible:?}, compiler {compiler:?}");
+            show(demos::rc_across_await, demos::rc_across_await_rustc);
+        }
+        "countdown" => show(|l| demos::countdown(l, 3), |l| demos::countdown_rustc(l, 3)),
+        "dinner" => show(demos::dinner, demos::dinner_rustc),
+        "drinks" => show(demos::drinks, demos::drinks_rustc),
         _ => println!("(no run for {name})"),
     }
 }
