@@ -5,7 +5,7 @@
 //! of yours (or only `FN`), without running it.
 
 mod demos;
-mod pretty;
+use expand_demo::pretty;
 
 use std::fmt::Debug;
 use std::future::Future;
