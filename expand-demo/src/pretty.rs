@@ -6,6 +6,7 @@ use syn::visit_mut::VisitMut;
 const MARKER: &str = "__visible_async_pin_project_body";
 
 /// Formats a file, including the enum inside each `pin_project!`.
+#[must_use]
 pub fn unparse(file: &syn::File) -> String {
     let mut file = file.clone();
     let mut bodies = Collect(Vec::new());
