@@ -166,6 +166,7 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<B::Output> {
         let this = self.project();
+        let _frame = crate::backtrace::enter(&*this.state);
         // A panic in the body leaves the state `Panicked` by itself, but a panic inside an
         // awaited future unwinds while the state still holds it: like rustc, drop what the
         // state holds and poison it.
@@ -200,6 +201,13 @@ impl<S: StateMachine, B, H> fmt::Debug for VisibleFuture<S, B, H> {
         // The poll closure has nothing to show, and the values held need no `Debug`.
         d.finish_non_exhaustive()
     }
+}
+
+/// Called by the poll loop each time round, before it resumes the state: keeps the async
+/// backtrace (the `backtrace` feature) up to date. Does nothing without the feature.
+#[inline]
+pub fn trace<S: StateMachine>(state: &S) {
+    crate::backtrace::trace(state);
 }
 
 /// The output type of a future, as a value that borrows nothing.

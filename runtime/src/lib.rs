@@ -100,6 +100,7 @@
 
 pub use visible_async_macro::visible_async;
 
+pub mod backtrace;
 mod executor;
 pub mod harness;
 pub mod inspect;
