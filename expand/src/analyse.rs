@@ -37,6 +37,21 @@ enum Event {
     Init,
 }
 
+/// What a declaration says of a value's type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    Unknown,
+    /// Declared with a type that is `Copy` without drop glue (`n: u64`, `r: &T`): a "move" of
+    /// it is a copy.
+    Copy,
+    /// A `&mut` reference, as declared (`r: &mut T`) or bound (`let r = &mut x;`): passing it
+    /// by name reborrows it.
+    MutRef,
+    /// Bound to an iterator (`let it = v.into_iter();`): `it.last()` consumes it, where
+    /// `v.last()` only borrows a slice.
+    Iterator,
+}
+
 /// One `let`, pattern or parameter binding.
 pub struct Binding {
     /// The name as written.
@@ -50,9 +65,8 @@ pub struct Binding {
     /// Bound to a value without drop glue (`let r = &x;`, `let n = 5;`): keeping it only
     /// matters if it is used again.
     borrow_only: bool,
-    /// Declared with a type that is `Copy` without drop glue (`n: u64`, `r: &T`): a "move" of
-    /// it is a copy.
-    copy_type: bool,
+    /// What the declaration says of the value's type, when it says something.
+    kind: ValueKind,
     /// Bound by a `match` arm whose guard has an `.await`: the guard's node. While the guard
     /// is suspended the binding is not stored: the resumed `match` binds it again.
     guard: Option<NodeId>,
@@ -108,6 +122,9 @@ pub struct Analysis {
     moved_paths: HashMap<NodeId, (u32, Vec<u32>)>,
     /// Loop start to loop end, by position.
     loop_ends: HashMap<u32, u32>,
+    /// Guards with an `.await` (expression node) to their `match` (node): when such a guard
+    /// is false, the later arms run, so they are not exclusive with its `.await`s.
+    guard_match: HashMap<NodeId, NodeId>,
 }
 
 impl Analysis {
@@ -158,7 +175,7 @@ impl Analysis {
     /// such a value with a drop flag; the lowering gives it a home, whose guard is that flag.
     pub fn path_dependent(&self, b: usize, k: usize) -> bool {
         let binding = &self.bindings[b];
-        if binding.borrow_only || binding.copy_type {
+        if binding.borrow_only || binding.kind == ValueKind::Copy {
             // Moved or not, nothing is dropped.
             return false;
         }
@@ -190,6 +207,12 @@ impl Analysis {
             .is_some_and(|guard| self.awaits[k].path.contains(&guard))
     }
 
+    /// Whether binding `b` is a `&mut` reference (declared `&mut T` or bound to `&mut x`):
+    /// passed by name, it is reborrowed, not moved.
+    pub fn is_mut_ref(&self, b: usize) -> bool {
+        self.bindings[b].kind == ValueKind::MutRef
+    }
+
     /// Whether a path used by value is the last use of the value it names: nothing reads the
     /// binding after it before a new value is assigned (in a loop, the next iteration counts).
     /// Branches are not told apart, so a use in another branch counts as later.
@@ -202,7 +225,10 @@ impl Analysis {
         let mut events = binding.events.clone();
         events.retain(|(p, _)| !binding.arm_moves.contains(p));
         events.sort_by_key(|&(p, _)| p);
-        let first_after = events.iter().find(|&&(p, _)| p > *pos);
+        // An event in another branch of an `if` or `match` than the use cannot follow it.
+        let first_after = events
+            .iter()
+            .find(|&&(p, _)| p > *pos && !self.events_exclusive(binding, *pos, p));
         let again = loops
             .iter()
             .filter(|&&start| binding.decl_pos < start)
@@ -272,15 +298,39 @@ impl Analysis {
             .any(|&(pos, _)| self.after(binding, point, pos))
     }
 
+    /// Whether two events of a binding are in different branches of one `if` or `match`.
+    fn events_exclusive(&self, binding: &Binding, a: u32, b: u32) -> bool {
+        let (Some(in_a), Some(in_b)) = (
+            binding.event_branches.get(&a),
+            binding.event_branches.get(&b),
+        ) else {
+            return false;
+        };
+        in_a.iter().any(|x| {
+            in_b.iter().any(|y| {
+                x != y
+                    && self.branch_parent.contains_key(x)
+                    && self.branch_parent.get(x) == self.branch_parent.get(y)
+            })
+        })
+    }
+
     /// Whether an event of a binding is in another branch of an `if` or `match` than `point`
     /// (so it cannot run after it, unless a loop around both comes round again).
     fn exclusive(&self, binding: &Binding, point: &AwaitPoint, pos: u32) -> bool {
         let Some(branches) = binding.event_branches.get(&pos) else {
             return false;
         };
+        let in_guard_of = |m: &NodeId| {
+            point
+                .path
+                .iter()
+                .any(|n| self.guard_match.get(n).is_some_and(|g| g == m))
+        };
         branches.iter().any(|b| {
             let parent = self.branch_parent.get(b);
             !point.path.contains(b)
+                && !parent.is_some_and(in_guard_of)
                 && point.path.iter().any(|p| {
                     p != b
                         && self.branch_parent.contains_key(p)
@@ -319,13 +369,22 @@ impl Analysis {
             .filter(|&&(pos, _)| pos <= point.pos && self.after(binding, point, pos));
         // The first event decides: a read, or a new value replacing this one (unless the new
         // value is computed around this very `.await`, which may leave without assigning).
+        // An assignment in a branch that `point` is not in may not happen: the value may
+        // still be read after it.
+        let unconditional = |pos: u32| {
+            binding
+                .event_branches
+                .get(&pos)
+                .is_none_or(|branches| branches.iter().all(|b| point.path.contains(b)))
+        };
         let certain = |&&(pos, event): &&(u32, Event)| {
             event != Event::Init
-                || !doubt_inits
-                || !binding
-                    .assigned_by
-                    .iter()
-                    .any(|&(at, right)| at == pos && point.path.contains(&right))
+                || (unconditional(pos)
+                    && (!doubt_inits
+                        || !binding
+                            .assigned_by
+                            .iter()
+                            .any(|&(at, right)| at == pos && point.path.contains(&right))))
         };
         later
             .chain(wrapped)
@@ -363,6 +422,9 @@ struct Walker<'a> {
     move_capture: bool,
     /// Nodes from the body down to the current one.
     stack: Vec<NodeId>,
+    /// Arms whose guard is being walked: a guard runs before its arm is chosen (and the later
+    /// arms run if it is false), so its events are not in the arm's branch.
+    guarded_arms: Vec<NodeId>,
 }
 
 /// Analyses a body: `params` are the function's inputs, in order.
@@ -376,12 +438,16 @@ pub fn analyse(params: &[&FnArg], body: &Block) -> Analysis {
         closure_depth: 0,
         move_capture: false,
         stack: Vec::new(),
+        guarded_arms: Vec::new(),
     };
     for param in params {
         if let FnArg::Typed(pat_type) = param {
             let first = w.an.bindings.len();
             w.declare_pat(&pat_type.pat, false);
             w.mark_copy_type(first, &pat_type.pat, &pat_type.ty);
+            if is_mut_ref(&pat_type.ty) {
+                w.mark(first, ValueKind::MutRef);
+            }
         }
     }
     w.block_stmts(body);
@@ -421,7 +487,7 @@ impl Walker<'_> {
             .stack
             .iter()
             .copied()
-            .filter(|id| self.an.branch_parent.contains_key(id))
+            .filter(|id| self.an.branch_parent.contains_key(id) && !self.guarded_arms.contains(id))
             .collect();
         if !branches.is_empty() {
             self.an.bindings[b].event_branches.insert(pos, branches);
@@ -436,7 +502,7 @@ impl Walker<'_> {
             decl_pos: pos,
             declared_uninit: uninit,
             borrow_only: false,
-            copy_type: false,
+            kind: ValueKind::Unknown,
             guard: None,
             arm_moves: HashSet::new(),
             assigned_by: Vec::new(),
@@ -467,13 +533,18 @@ impl Walker<'_> {
         self.pat_exprs(pat);
     }
 
+    /// Records what the declaration says of the bindings declared from `first` on.
+    fn mark(&mut self, first: usize, kind: ValueKind) {
+        for binding in &mut self.an.bindings[first..] {
+            binding.kind = kind;
+        }
+    }
+
     /// Marks the bindings declared from `first` on as of a plain `Copy` type, if `pat` is a
     /// single binding of such a declared type.
     fn mark_copy_type(&mut self, first: usize, pat: &Pat, ty: &syn::Type) {
         if matches!(pat, Pat::Ident(pi) if pi.subpat.is_none()) && is_copy_type(ty) {
-            for binding in &mut self.an.bindings[first..] {
-                binding.copy_type = true;
-            }
+            self.mark(first, ValueKind::Copy);
         }
     }
 
@@ -481,7 +552,12 @@ impl Walker<'_> {
     fn pat_exprs(&mut self, pat: &Pat) {
         if let Pat::Guard(guard) = pat {
             self.pat_exprs(&guard.pat);
+            let arm = self.stack.last().copied();
+            self.guarded_arms.extend(arm);
             self.expr(&guard.guard, Ctx::Move);
+            if arm.is_some() {
+                self.guarded_arms.pop();
+            }
         }
     }
 
@@ -552,6 +628,19 @@ impl Walker<'_> {
                 self.declare_pat(&local.pat, local.init.is_none());
                 if let Pat::Type(pt) = &local.pat {
                     self.mark_copy_type(first, &pt.pat, &pt.ty);
+                }
+                let mut_ref = local.init.as_ref().is_some_and(
+                    |init| matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()),
+                ) || matches!(&local.pat, Pat::Type(pt) if is_mut_ref(&pt.ty));
+                if mut_ref && matches!(&local.pat, Pat::Ident(_) | Pat::Type(_)) {
+                    self.mark(first, ValueKind::MutRef);
+                }
+                if local
+                    .init
+                    .as_ref()
+                    .is_some_and(|init| makes_iterator(&init.expr))
+                {
+                    self.mark(first, ValueKind::Iterator);
                 }
                 let is_borrow = local
                     .init
@@ -641,7 +730,15 @@ impl Walker<'_> {
                 any
             }
             Expr::MethodCall(m) => {
-                let recv_ctx = if consumes_receiver(&m.method.to_string()) {
+                let iterator = match &*m.receiver {
+                    Expr::Path(p) => p
+                        .path
+                        .get_ident()
+                        .and_then(|i| self.lookup(&i.to_string()))
+                        .is_some_and(|b| self.an.bindings[b].kind == ValueKind::Iterator),
+                    receiver => makes_iterator(receiver),
+                };
+                let recv_ctx = if consumes(m, iterator) {
                     Ctx::Move
                 } else {
                     Ctx::Place
@@ -816,6 +913,7 @@ impl Walker<'_> {
                         && self.an.has_await.contains(&node_id(&*g.guard))
                     {
                         arm_any = true;
+                        self.an.guard_match.insert(node_id(&*g.guard), match_node);
                         let an = &mut *self.an;
                         for_each_binding(&g.pat, &mut |pi| {
                             if let Some(&b) = an.binding_of.get(&node_id(pi)) {
@@ -1142,6 +1240,10 @@ fn without_drop_glue(expr: &Expr) -> bool {
     }
 }
 
+fn is_mut_ref(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(r) if r.mutability.is_some())
+}
+
 /// A type that is `Copy` without drop glue, as written: primitives, shared references, raw
 /// pointers, and tuples and arrays of those.
 fn is_copy_type(ty: &syn::Type) -> bool {
@@ -1193,12 +1295,88 @@ fn binds_by_value(pat: &Pat) -> bool {
 }
 
 /// Method names that take `self` by value across the standard library and common crates.
+/// Whether a method call consumes its receiver, `iterator` telling whether the receiver is an
+/// iterator (see [`Analysis::consumes`]).
+fn consumes(m: &syn::ExprMethodCall, iterator: bool) -> bool {
+    let name = m.method.to_string();
+    consumes_receiver(&name) || (iterator && ITERATOR_CONSUMING.contains(&name.as_str()))
+}
+
+/// Methods that consume an iterator but only borrow a slice or a collection (`v.last()`).
+const ITERATOR_CONSUMING: &[&str] = &["last"];
+
+/// Whether an expression makes an iterator: a method call that returns one
+/// (`v.into_iter()`, `s.chars()`, `it.map(f)`).
+fn makes_iterator(expr: &Expr) -> bool {
+    const MAKERS: &[&str] = &[
+        "bytes",
+        "chain",
+        "chars",
+        "char_indices",
+        "chunks",
+        "cloned",
+        "copied",
+        "drain",
+        "enumerate",
+        "filter",
+        "filter_map",
+        "flat_map",
+        "into_iter",
+        "into_keys",
+        "into_values",
+        "iter",
+        "iter_mut",
+        "keys",
+        "lines",
+        "map",
+        "peekable",
+        "rev",
+        "skip",
+        "split",
+        "split_whitespace",
+        "step_by",
+        "take",
+        "values",
+        "windows",
+        "zip",
+    ];
+    match expr {
+        Expr::MethodCall(m) => MAKERS.contains(&m.method.to_string().as_str()),
+        Expr::Paren(p) => makes_iterator(&p.expr),
+        _ => false,
+    }
+}
+
+impl Analysis {
+    /// Whether a method call (of the analysed body) consumes its receiver: read from the
+    /// method's name, and for a few names from whether the receiver is an iterator.
+    pub fn consumes(&self, m: &syn::ExprMethodCall) -> bool {
+        let iterator = match &*m.receiver {
+            Expr::Path(p) => self
+                .uses
+                .get(&node_id(p))
+                .is_some_and(|&b| self.bindings[b].kind == ValueKind::Iterator),
+            receiver => makes_iterator(receiver),
+        };
+        consumes(m, iterator)
+    }
+}
+
 pub fn consumes_receiver(name: &str) -> bool {
-    // Iterator adapters and consumers, `Option`/`Result` combinators, and a few
-    // well-known consuming methods of common crates.
+    // Iterator adapters and consumers, `Option`/`Result` combinators, future combinators,
+    // and a few well-known consuming methods of common crates (builders, transactions,
+    // digests, HTTP responses).
     const CONSUMING: &[&str] = &[
         "and",
         "and_then",
+        "boxed",
+        "boxed_local",
+        "build",
+        "bytes_stream",
+        "commit",
+        "finalize",
+        "rollback",
+        "then",
         "chain",
         "cloned",
         "collect",
@@ -1217,7 +1395,6 @@ pub fn consumes_receiver(name: &str) -> bool {
         "inspect",
         "join",
         "json",
-        "last",
         "map",
         "map_err",
         "map_or",

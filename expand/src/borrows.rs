@@ -211,6 +211,24 @@ impl Walker<'_> {
         set
     }
 
+    /// What a call's arguments may lend it. A `&mut` local passed by name and used again
+    /// later is reborrowed, not moved (`fill(buf)` with `buf: &mut Vec<u8>`): the result may
+    /// borrow its referent through the local.
+    fn call_args<'e>(&mut self, args: impl IntoIterator<Item = &'e Expr>) -> HashSet<usize> {
+        let mut set = HashSet::new();
+        for arg in args {
+            set.extend(self.expr(arg));
+            if let Expr::Path(p) = arg
+                && let Some(&b) = self.an.uses.get(&node_id(p))
+                && self.an.is_mut_ref(b)
+                && !self.an.is_last_use(node_id(p))
+            {
+                set.insert(b);
+            }
+        }
+        set
+    }
+
     /// What the value of `expr` may borrow; records it, and the bindings made inside.
     fn expr(&mut self, expr: &Expr) -> HashSet<usize> {
         let set = self.expr_inner(expr);
@@ -239,7 +257,7 @@ impl Walker<'_> {
             }
             Expr::MethodCall(m) => {
                 let receiver = self.expr(&m.receiver);
-                let args = self.exprs(&m.args);
+                let args = self.call_args(&m.args);
                 // `v.push(&x)`: a collection may keep what the arguments borrow.
                 if STORING.contains(&m.method.to_string().as_str())
                     && let Some(root) = place_root_node(&m.receiver)
@@ -252,7 +270,7 @@ impl Walker<'_> {
                 }
                 let mut set = args;
                 set.extend(receiver);
-                if !crate::analyse::consumes_receiver(&m.method.to_string())
+                if !self.an.consumes(m)
                     && let Some(place) = self.place_borrow(&m.receiver)
                 {
                     set.extend(place);
@@ -261,7 +279,7 @@ impl Walker<'_> {
             }
             Expr::Call(c) => {
                 self.expr(&c.func);
-                let args = self.exprs(&c.args);
+                let args = self.call_args(&c.args);
                 // `Vec::push(&mut v, &x)`: a mutably borrowed argument may keep the others.
                 for arg in &c.args {
                     if let Expr::Reference(r) = arg

@@ -446,3 +446,59 @@ fn trait_impl_methods_are_equivalent() {
         move |log| drain(CompilerNumbers(numbers(log))),
     );
 }
+
+// ----- consuming methods by their conventional names ---------------------------------------------
+
+struct Builder {
+    log: Log,
+    parts: Vec<&'static str>,
+}
+
+struct Transaction {
+    log: Log,
+    done: bool,
+}
+
+impl Builder {
+    fn build(self) -> String {
+        self.log.push("built");
+        self.parts.join("-")
+    }
+}
+
+impl Transaction {
+    async fn commit(mut self) -> usize {
+        tick(&self.log, "commit").await;
+        self.done = true;
+        1
+    }
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        self.log
+            .push(format!("drop transaction, done: {}", self.done));
+    }
+}
+
+#[visible_async(compiler = build_then_commit_rustc)]
+async fn build_then_commit(log: Log) -> (String, usize) {
+    let builder = Builder {
+        log: log.clone(),
+        parts: vec!["a", "b"],
+    };
+    let tx = Transaction {
+        log: log.clone(),
+        done: false,
+    };
+    let built = builder.build();
+    tick(&log, "between").await;
+    let n = tx.commit().await;
+    tick(&log, "after").await;
+    (built, n)
+}
+
+#[test]
+fn builders_and_transactions_consumed_before_an_await_are_equivalent() {
+    assert_equivalent(build_then_commit, build_then_commit_rustc);
+}

@@ -292,7 +292,10 @@ impl<'a> Lowerer<'a> {
         let mut out = TokenStream::new();
         for (id, ident) in found {
             if let Some(&b) = self.an.binding_of.get(&id) {
-                out.extend(self.home_value(b, Some(&quote!(#ident))));
+                // The pattern bound the value under the local's name in the generated code
+                // (renamed if shadowed), which its guard now takes over.
+                let bound = self.binding_ident(Key::Binding(b), &ident);
+                out.extend(self.home_value(b, Some(&quote!(#bound))));
             }
         }
         out

@@ -189,9 +189,7 @@ impl Lowerer<'_> {
             let (s, v) = self.materialize(child);
             stmts.extend(s);
             let in_place = match expr {
-                Expr::MethodCall(m) => {
-                    i == 0 && !crate::analyse::consumes_receiver(&m.method.to_string())
-                }
+                Expr::MethodCall(m) => i == 0 && !self.an.consumes(m),
                 Expr::Reference(_)
                 | Expr::Unary(syn::ExprUnary {
                     op: syn::UnOp::Deref(_),
