@@ -84,9 +84,15 @@
 //!   with a primitive, shared-reference or raw-pointer type or bound to a literal or a
 //!   reference.
 //! - Whether a method call consumes its receiver is read from the method's name (`into_*`,
-//!   `unwrap*`, iterator adapters, ...). A consuming method with another name on a local not used
-//!   after the `.await` is an error (E0382, "use of moved value", at the `.await`); a borrowing
-//!   method with a consuming name lets the local be dropped at the `.await`.
+//!   `unwrap*`, iterator adapters and consumers on iterators, `build`, `commit`, ...). A
+//!   consuming method with another name on a local not used after the `.await` is an error
+//!   (E0382, "use of moved value", at the `.await`); a borrowing method with a consuming name
+//!   lets the local be dropped at the `.await`.
+//! - A partial move out of a local (`let body = request.body;`) is not tracked: the local is
+//!   still stored across a later `.await` (E0382, "use of partially moved value").
+//! - A `match` on a value whose arms both move out of it and borrow it across an `.await` (`(a,
+//!   b) => drop(b)` beside `(ref a, ref b) => f().await`) gets E0716 in the expansion; so does
+//!   a `match &mut x` whose awaiting guard keeps an arm's `&mut` binding.
 //! - A scrutinee that an arm binds in part by value (`(_, Some(y))` on a temporary, `for (k, _)
 //!   in pairs`) counts as moved: the part left behind (the `_`) is dropped at the `.await`
 //!   instead of after the arm, since the macro cannot tell a copy (`y: u32`) from a move.
