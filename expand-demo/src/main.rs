@@ -164,6 +164,31 @@ fn run(name: &str) {
     }
 }
 
+/// The states a fresh visible future goes through when polled to completion: where it starts,
+/// then the state after each poll.
+fn states<T, V, FV>(visible: &V) -> Vec<String>
+where
+    V: Fn(Log) -> FV,
+    FV: Future<Output = T> + Inspect,
+{
+    let mut future = std::pin::pin!(visible(Log::new()));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let mut seen = vec![future.state_name().to_string()];
+    // A bound, in case a demo never finishes.
+    for _ in 0..1000 {
+        let ready = future.as_mut().poll(&mut cx).is_ready();
+        let state = match future.await_point() {
+            Some(point) => format!("{} (at `{}.await`)", future.state_name(), point.expr),
+            None => future.state_name().to_string(),
+        };
+        seen.push(state);
+        if ready {
+            break;
+        }
+    }
+    seen
+}
+
 fn show<T, V, C, FV, FC>(visible: V, compiler: C)
 where
     V: Fn(Log) -> FV,
@@ -178,6 +203,8 @@ where
         "  the compiler's future for the same body: {} bytes",
         std::mem::size_of_val(&compiler(Log::new()))
     );
+    println!("--- states: where it starts, then after each poll ---");
+    println!("  {}", states(&visible).join(" -> "));
     println!("--- run beside the compiler's future ---");
     let c = compare(visible, compiler);
     println!(
