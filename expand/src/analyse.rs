@@ -162,9 +162,12 @@ impl Analysis {
             return used_after;
         }
         if binding.declared_uninit {
-            // Declared without a value (`let x;`): it may not be initialized here, and if it
-            // is read later it must be (rustc checks that on the original).
-            return used_after && !moved;
+            // Declared without a value (`let x;`): held if it is read later (rustc checks it is
+            // initialized then), or if it is initialized on every path here (to be dropped at
+            // the end of its scope; on some paths only, it has a home as a drop flag).
+            let copy_like = binding.kind == ValueKind::Copy;
+            return !moved
+                && (used_after || (!copy_like && !self.last_change_in_other_branch(b, k)));
         }
         !moved || used_after
     }
@@ -179,6 +182,13 @@ impl Analysis {
             // Moved or not, nothing is dropped.
             return false;
         }
+        self.last_change_in_other_branch(b, k)
+    }
+
+    /// Whether the last move or assignment of binding `b` before point `k` is in a branch that
+    /// `k` is after, not in.
+    fn last_change_in_other_branch(&self, b: usize, k: usize) -> bool {
+        let binding = &self.bindings[b];
         let point = &self.awaits[k];
         let last = binding
             .events

@@ -893,3 +893,19 @@ fn value_moved_by_one_match_arm_and_copied_scalars_are_equivalent() {
         );
     }
 }
+
+#[visible_async(compiler = declared_then_assigned_unused_rustc)]
+async fn declared_then_assigned_unused(log: Log) {
+    let late;
+    late = Noisy::new(&log, "late");
+    tick(&log, "t").await;
+    log.push("end");
+}
+
+#[test]
+fn local_declared_then_assigned_and_not_used_again_lives_to_scope_end() {
+    assert_equivalent(
+        declared_then_assigned_unused,
+        declared_then_assigned_unused_rustc,
+    );
+}
