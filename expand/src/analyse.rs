@@ -1275,7 +1275,7 @@ fn is_copy_type(ty: &syn::Type) -> bool {
 }
 
 /// Whether a pattern binds some part of its scrutinee by value (outside `&` patterns).
-fn moves_out(pat: &Pat) -> bool {
+pub fn moves_out(pat: &Pat) -> bool {
     match pat {
         Pat::Ident(pi) => {
             (pi.by_ref.is_none() && is_binding(pi))

@@ -155,7 +155,20 @@ impl Rewrite {
     /// the scrutinee dropped before `other` as in edition 2024.
     fn if_let(ifx: &syn::ExprIf, l: &syn::ExprLet) -> Option<Expr> {
         let (root, place) = split_value_root(&l.expr)?;
-        let (pat, then) = (&l.pat, &ifx.then_branch);
+        let mut pat = (*l.pat).clone();
+        let mut rests = Rests::default();
+        let assigns = if is_scrutinee(&place) && !has_ref_binding(&pat) {
+            rests.keep(&mut pat)
+        } else {
+            Vec::new()
+        };
+        let then = &ifx.then_branch;
+        let then: syn::Block = if assigns.is_empty() {
+            then.clone()
+        } else {
+            syn::parse_quote!({ #(#assigns)* #then })
+        };
+        let held = rests.declarations();
         let other = ifx.else_branch.as_ref().map(|(_, other)| {
             let name = scrutinee_name();
             quote!(else { ::core::mem::drop(#name); #other })
@@ -163,7 +176,7 @@ impl Rewrite {
         let attrs = &ifx.attrs;
         let name = scrutinee_name();
         Some(syn::parse_quote! {
-            #(#attrs)* match #root { #name => if let #pat = #place #then #other }
+            #(#attrs)* match #root { #name => { #(#held)* if let #pat = #place #then #other } }
         })
     }
 
@@ -190,13 +203,128 @@ impl Rewrite {
             return None;
         }
         let (root, place) = split_value_root(&m.expr)?;
+        // Not when the scrutinee must stay whole in a pinned home: an arm borrows it (`ref`)
+        // or a guard awaits (its bindings borrow it).
+        let borrowed = m.arms.iter().any(|arm| {
+            has_ref_binding(&arm.pat)
+                || matches!(&arm.pat, syn::Pat::Guard(g) if has_await(&g.guard))
+        });
+        let whole = is_scrutinee(&place) && !borrowed;
         let mut rebound = m.clone();
         *rebound.expr = place;
         rebound.attrs.clear();
+        let mut rests = Rests::default();
+        if whole {
+            for arm in &mut rebound.arms {
+                let assigns = rests.keep(&mut arm.pat);
+                if !assigns.is_empty() {
+                    let body = &arm.body;
+                    *arm.body = syn::parse_quote!({ #(#assigns)* #body });
+                }
+            }
+        }
         let attrs = &m.attrs;
         let name = scrutinee_name();
-        Some(syn::parse_quote!(#(#attrs)* match #root { #name => #rebound }))
+        let held = rests.declarations();
+        Some(syn::parse_quote!(#(#attrs)* match #root { #name => { #(#held)* #rebound } }))
     }
+}
+
+/// The parts of a value scrutinee that an arm binding by value leaves behind (its `_`s):
+/// rustc drops them at the end of the `match`, after the arm's bindings. The arm binds them
+/// (`__rest0_part`) and moves them to locals declared before the `match` (`__rest0`), which
+/// the state machine can hold across the arm's `.await`s and drops in the same order.
+#[derive(Default)]
+struct Rests {
+    names: Vec<syn::Ident>,
+}
+
+impl Rests {
+    /// Binds the `_`s of an arm's pattern that moves out of the scrutinee; returns the
+    /// assignments that move them out of the arm.
+    fn keep(&mut self, pat: &mut syn::Pat) -> Vec<TokenStream> {
+        if !crate::analyse::moves_out(pat) || contains_or(pat) {
+            return Vec::new();
+        }
+        let first = self.names.len();
+        self.bind_wilds(pat);
+        self.names[first..]
+            .iter()
+            .map(|rest| {
+                let part = syn::Ident::new(&format!("{rest}_part"), Span::mixed_site());
+                quote!(#rest = #part;)
+            })
+            .collect()
+    }
+
+    fn bind_wilds(&mut self, pat: &mut syn::Pat) {
+        use syn::Pat;
+        match pat {
+            Pat::Wild(w) => {
+                let rest =
+                    syn::Ident::new(&format!("__rest{}", self.names.len()), Span::mixed_site());
+                let part = syn::Ident::new(&format!("{rest}_part"), Span::mixed_site());
+                self.names.push(rest);
+                *pat = Pat::Ident(syn::PatIdent {
+                    attrs: std::mem::take(&mut w.attrs),
+                    by_ref: None,
+                    mutability: None,
+                    ident: part,
+                    subpat: None,
+                });
+            }
+            Pat::Tuple(t) => t.elems.iter_mut().for_each(|p| self.bind_wilds(p)),
+            Pat::TupleStruct(t) => t.elems.iter_mut().for_each(|p| self.bind_wilds(p)),
+            Pat::Struct(s) => s
+                .fields
+                .iter_mut()
+                .for_each(|f| self.bind_wilds(&mut f.pat)),
+            Pat::Slice(s) => s.elems.iter_mut().for_each(|p| self.bind_wilds(p)),
+            Pat::Paren(p) => self.bind_wilds(&mut p.pat),
+            Pat::Guard(g) => self.bind_wilds(&mut g.pat),
+            Pat::Type(t) => self.bind_wilds(&mut t.pat),
+            // `_` under `&` is not owned; `x @ _` binds it already.
+            _ => {}
+        }
+    }
+
+    /// `let __restN;` for each part, latest first, so that they drop in field order.
+    fn declarations(&self) -> Vec<TokenStream> {
+        self.names
+            .iter()
+            .rev()
+            .map(|rest| quote!(let #rest;))
+            .collect()
+    }
+}
+
+fn has_ref_binding(pat: &syn::Pat) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_pat_ident(&mut self, pi: &'ast syn::PatIdent) {
+            self.0 |= pi.by_ref.is_some();
+            syn::visit::visit_pat_ident(self, pi);
+        }
+    }
+    let mut find = Find(false);
+    find.visit_pat(pat);
+    find.0
+}
+
+fn contains_or(pat: &syn::Pat) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_pat_or(&mut self, _: &'ast syn::PatOr) {
+            self.0 = true;
+        }
+    }
+    let mut find = Find(false);
+    find.visit_pat(pat);
+    find.0
+}
+
+fn is_scrutinee(place: &Expr) -> bool {
+    matches!(place, Expr::Path(p) if p.path.is_ident("__scrutinee"))
 }
 
 fn scrutinee_name() -> syn::Ident {

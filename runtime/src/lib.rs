@@ -93,9 +93,10 @@
 //! - A `match` on a value whose arms both move out of it and borrow it across an `.await` (`(a,
 //!   b) => drop(b)` beside `(ref a, ref b) => f().await`) gets E0716 in the expansion; so does
 //!   a `match &mut x` whose awaiting guard keeps an arm's `&mut` binding.
-//! - A scrutinee that an arm binds in part by value (`(_, Some(y))` on a temporary, `for (k, _)
-//!   in pairs`) counts as moved: the part left behind (the `_`) is dropped at the `.await`
-//!   instead of after the arm, since the macro cannot tell a copy (`y: u32`) from a move.
+//! - A `for` pattern that binds its item in part by value (`for (k, _) in pairs`) counts as
+//!   moving the item: the part left behind (the `_`) is dropped at the `.await` instead of at
+//!   the end of the iteration. (In a `match` or `if let` on a value, the parts left behind are
+//!   moved to locals `__rest0`, .. declared before it, and dropped where rustc drops them.)
 //! - In a `match` whose guard awaits, the scrutinee lives in a pinned home, so an arm cannot
 //!   move a non-`Copy` value out of it (E0507 in the expansion); match on a reference instead.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement

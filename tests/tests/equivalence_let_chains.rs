@@ -195,3 +195,36 @@ fn partly_moved_scrutinee_is_equivalent() {
         |log| partly_moved_scrutinee_rustc(log, Some(2)),
     );
 }
+
+fn triple(log: &Log, n: u32) -> (Noisy, u32, Noisy) {
+    (
+        Noisy::new(log, "left part"),
+        n,
+        Noisy::new(log, "right part"),
+    )
+}
+
+#[visible_async(compiler = parts_left_behind_rustc)]
+async fn parts_left_behind(log: Log, n: u32) -> u32 {
+    let out = match triple(&log, n) {
+        (_, 0, _) => 0,
+        (_, m, right) if m > 5 => {
+            ev(&log, "big", m).await;
+            drop(right);
+            m
+        }
+        (_, m, _) => ev(&log, "small", m).await,
+    };
+    log.push(format!("after match {out}"));
+    out
+}
+
+#[test]
+fn parts_of_a_value_scrutinee_left_behind_drop_after_the_arm() {
+    for n in [0, 3, 9] {
+        assert_equivalent(
+            move |log| parts_left_behind(log, n),
+            move |log| parts_left_behind_rustc(log, n),
+        );
+    }
+}
