@@ -895,6 +895,7 @@ fn value_moved_by_one_match_arm_and_copied_scalars_are_equivalent() {
 }
 
 #[visible_async(compiler = declared_then_assigned_unused_rustc)]
+#[allow(clippy::needless_late_init)] // the late initialization is the subject
 async fn declared_then_assigned_unused(log: Log) {
     let late;
     late = Noisy::new(&log, "late");
