@@ -217,6 +217,12 @@ impl Analysis {
             .is_some_and(|guard| self.awaits[k].path.contains(&guard))
     }
 
+    /// Whether binding `b` is the scrutinee of a `match` whose arms bind parts of it by value
+    /// (it must stay an ordinary local for them to move out of).
+    pub fn is_scrutinee_moved_by_arms(&self, b: usize) -> bool {
+        !self.bindings[b].arm_moves.is_empty()
+    }
+
     /// Whether binding `b` is a `&mut` reference (declared `&mut T` or bound to `&mut x`):
     /// passed by name, it is reborrowed, not moved.
     pub fn is_mut_ref(&self, b: usize) -> bool {
@@ -1246,9 +1252,29 @@ fn without_drop_glue(expr: &Expr) -> bool {
         Expr::Paren(p) => without_drop_glue(&p.expr),
         Expr::Unary(u) if !matches!(u.op, syn::UnOp::Deref(_)) => without_drop_glue(&u.expr),
         Expr::Binary(b) => without_drop_glue(&b.left) && without_drop_glue(&b.right),
+        // Methods that return a reference (or a `Pin`/`Option` of one) into their receiver.
+        Expr::MethodCall(m) => REFERENCE_RESULT.contains(&m.method.to_string().as_str()),
         _ => false,
     }
 }
+
+/// Method names whose result is a reference into the receiver (or an `Option`/`Pin` of one),
+/// which has no drop glue. Keeping such a value after its last use would also keep a stale
+/// reference that the next resume point moves out of the state again, which Stacked Borrows
+/// rejects once a later borrow of the receiver has invalidated it.
+const REFERENCE_RESULT: &[&str] = &[
+    "as_deref",
+    "as_deref_mut",
+    "as_mut",
+    "as_mut_slice",
+    "as_ref",
+    "as_slice",
+    "as_str",
+    "first_mut",
+    "get",
+    "get_mut",
+    "last_mut",
+];
 
 fn is_mut_ref(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Reference(r) if r.mutability.is_some())

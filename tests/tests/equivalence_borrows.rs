@@ -346,3 +346,31 @@ async fn disjoint_fields(log: Log) -> usize {
 fn disjoint_fields_of_a_homed_local_borrowed_at_once_are_equivalent() {
     assert_equivalent(disjoint_fields, disjoint_fields_rustc);
 }
+
+// ----- references that are dead before an .await, whose referent changes -------------------------
+// rustc does not hold them; the state machine holds values to drop them at the end of their
+// scope, and a reference moved after its referent was freed is undefined behavior (Miri checks
+// these under both models): such values live in a pinned home, dropped in place.
+
+#[visible_async(compiler = dead_reference_into_a_reallocated_vec_rustc)]
+async fn dead_reference_into_a_reallocated_vec(log: Log) -> usize {
+    let mut v = vec![1u32, 2];
+    let first = v.first().unwrap();
+    log.push(format!("first {first}"));
+    v.extend(0..100);
+    tick(&log, "after extend").await;
+    let mut words = vec![String::from("a")];
+    let iter = words.iter();
+    log.push(format!("{}", iter.len()));
+    words.push(String::from("b"));
+    tick(&log, "after push").await;
+    v.len() + words.len()
+}
+
+#[test]
+fn dead_references_whose_referent_is_freed_before_an_await() {
+    assert_equivalent(
+        dead_reference_into_a_reallocated_vec,
+        dead_reference_into_a_reallocated_vec_rustc,
+    );
+}

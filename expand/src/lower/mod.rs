@@ -356,6 +356,23 @@ impl<'a> Lowerer<'a> {
                 self.needs_home.entry(b).or_insert(why);
             }
         }
+        // A value held only to be dropped at the end of its scope, which may hold a reference:
+        // its referent may have been changed or freed since its last use (`let first =
+        // v.first().unwrap(); v.push(1); f().await`), so moving it into the state would move
+        // a dangling reference. In a home it is not moved, only dropped in place.
+        for field in fields {
+            if let Key::Binding(b) = field.key
+                && !field.homed
+                && !self.an.is_mentioned_after(b, k)
+                && !self.an.is_scrutinee_moved_by_arms(b)
+                && !self.borrows.of_binding(b).is_empty()
+            {
+                self.needs_home.entry(b).or_insert_with(|| {
+                    "held only to be dropped, and it may hold a reference that may dangle by then"
+                        .to_string()
+                });
+            }
+        }
     }
 
     /// Locals in scope at `k` that would not be kept, but whose value depends on the path
