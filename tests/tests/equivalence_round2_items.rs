@@ -150,7 +150,7 @@ fn impl_trait_arguments_held_across_awaits_and_impl_trait_output() {
 #[visible_async(compiler = two_lifetimes_rustc)]
 async fn two_lifetimes<'a, 'b: 'a>(log: Log, x: &'a str, y: &'b mut Vec<&'b str>) -> &'a str {
     tick(&log, "t").await;
-    y.push(x.len().to_string().leak());
+    y.push(if x.len() > 2 { "long" } else { "short" });
     let pick = if ev(&log, "which", y.len()).await > 1 {
         y[0]
     } else {
@@ -162,14 +162,15 @@ async fn two_lifetimes<'a, 'b: 'a>(log: Log, x: &'a str, y: &'b mut Vec<&'b str>
 
 #[test]
 fn two_lifetimes_and_a_mutable_reference_argument() {
+    // The vector lives in an `async` block around each side (same wrapper on both).
     assert_equivalent(
-        |l| {
-            let v: &'static mut Vec<&'static str> = Box::leak(Box::new(vec!["first"]));
-            two_lifetimes(l, "xyz", v)
+        |l| async move {
+            let mut v = vec!["first"];
+            two_lifetimes(l, "xyz", &mut v).await.to_string()
         },
-        |l| {
-            let v: &'static mut Vec<&'static str> = Box::leak(Box::new(vec!["first"]));
-            two_lifetimes_rustc(l, "xyz", v)
+        |l| async move {
+            let mut v = vec!["first"];
+            two_lifetimes_rustc(l, "xyz", &mut v).await.to_string()
         },
     );
 }
@@ -185,8 +186,8 @@ async fn elided_lifetimes(log: Log, a: &str, b: &mut Vec<u32>, c: &[u8]) -> usiz
 #[test]
 fn elided_lifetimes_in_several_reference_arguments() {
     assert_equivalent(
-        |l| elided_lifetimes(l, "ab", Box::leak(Box::new(vec![1])), b"xyz"),
-        |l| elided_lifetimes_rustc(l, "ab", Box::leak(Box::new(vec![1])), b"xyz"),
+        |l| async move { elided_lifetimes(l, "ab", &mut vec![1], b"xyz").await },
+        |l| async move { elided_lifetimes_rustc(l, "ab", &mut vec![1], b"xyz").await },
     );
 }
 
@@ -378,7 +379,7 @@ fn a_struct_with_the_name_the_enum_would_get() {
 // ----- auto traits ----------------------------------------------------------------------------
 
 #[visible_async(compiler = mutex_guard_across_rustc)]
-async fn mutex_guard_across(log: Log, m: &'static Mutex<u32>) -> u32 {
+async fn mutex_guard_across(log: Log, m: &Mutex<u32>) -> u32 {
     let mut g = m.lock().unwrap();
     *g += ev(&log, "x", 1).await;
     *g
@@ -386,15 +387,15 @@ async fn mutex_guard_across(log: Log, m: &'static Mutex<u32>) -> u32 {
 
 #[test]
 fn mutex_guard_held_across_an_await_is_sync_but_not_send() {
-    let m: &'static Mutex<u32> = Box::leak(Box::new(Mutex::new(1)));
+    static M: Mutex<u32> = Mutex::new(1);
     let t = same_auto_traits!(
-        mutex_guard_across(Log::new(), m),
-        mutex_guard_across_rustc(Log::new(), m)
+        mutex_guard_across(Log::new(), &M),
+        mutex_guard_across_rustc(Log::new(), &M)
     );
     assert!(!t.send);
     assert_equivalent(
-        |l| mutex_guard_across(l, Box::leak(Box::new(Mutex::new(1)))),
-        |l| mutex_guard_across_rustc(l, Box::leak(Box::new(Mutex::new(1)))),
+        |l| async move { mutex_guard_across(l, &Mutex::new(1)).await },
+        |l| async move { mutex_guard_across_rustc(l, &Mutex::new(1)).await },
     );
 }
 
