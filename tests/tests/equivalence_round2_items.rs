@@ -260,16 +260,17 @@ unsafe fn unsafe_add(a: u32, b: u32) -> u32 {
 
 #[visible_async(compiler = unsafe_blocks_rustc)]
 async fn unsafe_blocks(log: Log) -> u32 {
-    let boxed = Box::into_raw(Box::new(5u32));
+    let value = 5u32;
+    let ptr: *const u32 = &raw const value;
     let a = unsafe {
         let x = ev(&log, "x", 1).await;
         tick(&log, "in unsafe").await;
-        unsafe_add(x, *boxed)
+        unsafe_add(x, *ptr)
     };
     let b = unsafe { unsafe_add(ev(&log, "y", 2).await, ev(&log, "z", 3).await) };
     unsafe {
-        tick(&log, "before free").await;
-        drop(Box::from_raw(boxed));
+        tick(&log, "before the last read").await;
+        log.push(format!("read {}", *ptr));
     }
     a * 10 + b
 }
