@@ -453,7 +453,7 @@ impl Walker<'_> {
 }
 
 /// Whether a pattern binds something by `ref` or `ref mut`.
-fn has_ref_binding(pat: &Pat) -> bool {
+pub fn has_ref_binding(pat: &Pat) -> bool {
     let mut found = false;
     for_each_binding(pat, &mut |pi| found |= pi.by_ref.is_some());
     found

@@ -103,7 +103,7 @@ impl Rewrite {
 
     /// `if c1 && let p = e && c3 { then } else { other }` as
     /// `'l: { if c1 { if let p = e { if c3 { break 'l { then }; } } } other }`.
-    fn if_chain(&mut self, ifx: &syn::ExprIf) -> Expr {
+    fn if_chain(&mut self, ifx: &syn::ExprIf) -> Option<Expr> {
         let label = self.fresh_label("chain");
         let mut then = Expr::Block(syn::ExprBlock {
             attrs: Vec::new(),
@@ -125,7 +125,7 @@ impl Rewrite {
             awaits |= has_await(cond);
         }
         let attrs = &ifx.attrs;
-        syn::parse_quote!(#(#attrs)* #label: { #inner #other })
+        reparse(quote!(#(#attrs)* #label: { #inner #other }))
     }
 
     fn needs_loop_label(&mut self, then: &Expr, other: Option<&Expr>) -> Option<syn::Lifetime> {
@@ -138,7 +138,7 @@ impl Rewrite {
 
     /// `while c1 && let p = e { body }` as
     /// `loop { if c1 { if let p = e { body } else { break } } else { break } }`.
-    fn while_chain(w: &syn::ExprWhile) -> Expr {
+    fn while_chain(w: &syn::ExprWhile) -> Option<Expr> {
         let body = &w.body;
         let mut inner = quote!(#body);
         let mut awaits = block_has_await(body);
@@ -147,7 +147,7 @@ impl Rewrite {
             awaits |= has_await(cond);
         }
         let (attrs, label) = (&w.attrs, &w.label);
-        syn::parse_quote!(#(#attrs)* #label loop { #inner })
+        reparse(quote!(#(#attrs)* #label loop { #inner }))
     }
 
     /// `if let p = value { then } else { other }`, `then` awaiting, as
@@ -157,7 +157,7 @@ impl Rewrite {
         let (root, place) = split_value_root(&l.expr)?;
         let mut pat = (*l.pat).clone();
         let mut rests = Rests::default();
-        let assigns = if is_scrutinee(&place) && !has_ref_binding(&pat) {
+        let assigns = if is_scrutinee(&place) && !crate::borrows::has_ref_binding(&pat) {
             rests.keep(&mut pat)
         } else {
             Vec::new()
@@ -175,7 +175,7 @@ impl Rewrite {
         });
         let attrs = &ifx.attrs;
         let name = scrutinee_name();
-        Some(syn::parse_quote! {
+        reparse(quote! {
             #(#attrs)* match #root { #name => { #(#held)* if let #pat = #place #then #other } }
         })
     }
@@ -186,7 +186,7 @@ impl Rewrite {
         let (root, place) = split_value_root(&l.expr)?;
         let (pat, body, attrs, label) = (&l.pat, &w.body, &w.attrs, &w.label);
         let name = scrutinee_name();
-        Some(syn::parse_quote! {
+        reparse(quote! {
             #(#attrs)* #label loop {
                 match #root { #name => if let #pat = #place #body else { break } }
             }
@@ -206,7 +206,7 @@ impl Rewrite {
         // Not when the scrutinee must stay whole in a pinned home: an arm borrows it (`ref`)
         // or a guard awaits (its bindings borrow it).
         let borrowed = m.arms.iter().any(|arm| {
-            has_ref_binding(&arm.pat)
+            crate::borrows::has_ref_binding(&arm.pat)
                 || matches!(&arm.pat, syn::Pat::Guard(g) if has_await(&g.guard))
         });
         let whole = is_scrutinee(&place) && !borrowed;
@@ -226,7 +226,7 @@ impl Rewrite {
         let attrs = &m.attrs;
         let name = scrutinee_name();
         let held = rests.declarations();
-        Some(syn::parse_quote!(#(#attrs)* match #root { #name => { #(#held)* #rebound } }))
+        reparse(quote!(#(#attrs)* match #root { #name => { #(#held)* #rebound } }))
     }
 }
 
@@ -298,17 +298,10 @@ impl Rests {
     }
 }
 
-fn has_ref_binding(pat: &syn::Pat) -> bool {
-    struct Find(bool);
-    impl<'ast> Visit<'ast> for Find {
-        fn visit_pat_ident(&mut self, pi: &'ast syn::PatIdent) {
-            self.0 |= pi.by_ref.is_some();
-            syn::visit::visit_pat_ident(self, pi);
-        }
-    }
-    let mut find = Find(false);
-    find.visit_pat(pat);
-    find.0
+/// A rewritten construct as an expression. `None` (the construct stays as written, and the
+/// lowering reports what it cannot lower) rather than a panic if it does not parse.
+fn reparse(tokens: TokenStream) -> Option<Expr> {
+    syn::parse2(tokens).ok()
 }
 
 fn contains_or(pat: &syn::Pat) -> bool {
@@ -394,12 +387,8 @@ impl VisitMut for Rewrite {
             _ => syn::visit_mut::visit_expr_mut(self, expr),
         }
         let replacement = match &*expr {
-            Expr::If(ifx) if is_let_chain(&ifx.cond) && has_await(&ifx.cond) => {
-                Some(self.if_chain(ifx))
-            }
-            Expr::While(w) if is_let_chain(&w.cond) && has_await(&w.cond) => {
-                Some(Self::while_chain(w))
-            }
+            Expr::If(ifx) if is_let_chain(&ifx.cond) && has_await(&ifx.cond) => self.if_chain(ifx),
+            Expr::While(w) if is_let_chain(&w.cond) && has_await(&w.cond) => Self::while_chain(w),
             Expr::If(ifx) => match &*ifx.cond {
                 Expr::Let(l) if block_has_await(&ifx.then_branch) => Self::if_let(ifx, l),
                 _ => None,

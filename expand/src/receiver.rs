@@ -21,20 +21,9 @@ pub fn shown(name: &str) -> &str {
 
 /// Tokens as the user wrote them, for docs: `self` for the receiver.
 pub fn as_written(tokens: TokenStream) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|tt| match tt {
-            TokenTree::Ident(ident) if ident == NAME => {
-                TokenTree::Ident(syn::Ident::new("self", ident.span()))
-            }
-            TokenTree::Group(g) => {
-                let mut group = Group::new(g.delimiter(), as_written(g.stream()));
-                group.set_span(g.span());
-                TokenTree::Group(group)
-            }
-            other => other,
-        })
-        .collect()
+    map_idents(tokens, &|ident, _| {
+        (*ident == NAME).then(|| syn::Ident::new("self", ident.span()))
+    })
 }
 
 /// The function with its receiver turned into an argument `__self: T` (`mut` for `mut self`)
@@ -95,26 +84,30 @@ impl VisitMut for RenameSelf {
 
 /// `self` in a macro's tokens, unless it starts a path (`self::item`).
 fn rename_tokens(tokens: TokenStream) -> TokenStream {
+    map_idents(tokens, &|ident, next| {
+        let starts_path = matches!(next, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+        (*ident == "self" && !starts_path).then(|| self_ident(ident.span()))
+    })
+}
+
+/// Replaces identifiers in tokens, groups included: `f` sees each identifier and the token
+/// after it, and gives the replacement, if any.
+fn map_idents(
+    tokens: TokenStream,
+    f: &impl Fn(&syn::Ident, Option<&TokenTree>) -> Option<syn::Ident>,
+) -> TokenStream {
     let mut out: Vec<TokenTree> = Vec::new();
     let mut iter = tokens.into_iter().peekable();
     while let Some(tt) = iter.next() {
-        match tt {
-            TokenTree::Ident(ident) if ident == "self" => {
-                let starts_path =
-                    matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ':');
-                if starts_path {
-                    out.push(TokenTree::Ident(ident));
-                } else {
-                    out.push(TokenTree::Ident(self_ident(ident.span())));
-                }
-            }
+        out.push(match tt {
+            TokenTree::Ident(ident) => TokenTree::Ident(f(&ident, iter.peek()).unwrap_or(ident)),
             TokenTree::Group(g) => {
-                let mut group = Group::new(g.delimiter(), rename_tokens(g.stream()));
+                let mut group = Group::new(g.delimiter(), map_idents(g.stream(), f));
                 group.set_span(g.span());
-                out.push(TokenTree::Group(group));
+                TokenTree::Group(group)
             }
-            other => out.push(other),
-        }
+            other => other,
+        });
     }
     out.into_iter().collect()
 }

@@ -13,7 +13,7 @@
 #[path = "equivalence/common.rs"]
 mod common;
 
-use common::tick;
+use common::{echo, tick};
 use visible_async::harness::{Log, Noisy, assert_equivalent};
 use visible_async::visible_async;
 
@@ -27,11 +27,6 @@ async fn fill(log: &Log, buf: &mut Vec<u8>) {
 async fn peek(log: &Log, s: &str) -> usize {
     tick(log, "peek").await;
     s.len()
-}
-
-async fn echo(log: &Log, x: u32) -> u32 {
-    tick(log, &format!("echo {x}")).await;
-    x
 }
 
 #[visible_async(compiler = seed_self_reference_rustc)]

@@ -12,21 +12,9 @@
 #[path = "equivalence/common.rs"]
 mod common;
 
-use common::{ev, tick};
+use common::{ev, measure, over};
 use visible_async::harness::{Log, Noisy, assert_equivalent};
 use visible_async::visible_async;
-
-/// Pending once, then whether `n` is over `limit`.
-async fn over(log: &Log, n: u32, limit: u32) -> bool {
-    tick(log, &format!("over {n} {limit}")).await;
-    n > limit
-}
-
-/// Pending once, then the length of the string it borrows.
-async fn measure(log: &Log, s: &str) -> usize {
-    tick(log, &format!("measure {s}")).await;
-    s.len()
-}
 
 #[visible_async(compiler = copy_binding_rustc)]
 async fn copy_binding(log: Log, x: Option<u32>) -> u32 {

@@ -6,15 +6,9 @@
 #[path = "equivalence/common.rs"]
 mod common;
 
-use common::{ev, tick};
+use common::{ev, over};
 use visible_async::harness::{Log, Noisy, assert_equivalent};
 use visible_async::visible_async;
-
-/// Pending once, then whether `n` is over `limit`.
-async fn over(log: &Log, n: u32, limit: u32) -> bool {
-    tick(log, &format!("over {n} {limit}")).await;
-    n > limit
-}
 
 fn pair(log: &Log, name: &str, value: Option<u32>) -> (Noisy, Option<u32>) {
     (Noisy::new(log, name), value)

@@ -31,29 +31,11 @@ use core::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use common::{BigError, check_small, ev, noisy_later, tick};
+use common::{BigError, check_small, echo, ev, measure, noisy_later, over, tick};
 use visible_async::harness::{Log, Noisy, assert_equivalent};
 use visible_async::visible_async;
 
 // ----- leaf helpers ------------------------------------------------------------------------------
-
-/// Pending once, then whether `n` is over `limit`.
-async fn over(log: &Log, n: u32, limit: u32) -> bool {
-    tick(log, &format!("over {n} {limit}")).await;
-    n > limit
-}
-
-/// Pending once, then `x`.
-async fn echo(log: &Log, x: u32) -> u32 {
-    tick(log, &format!("echo {x}")).await;
-    x
-}
-
-/// Pending once, then the length of the string it borrows.
-async fn measure(log: &Log, s: &str) -> usize {
-    tick(log, &format!("measure {s}")).await;
-    s.len()
-}
 
 /// Pending once, then pushes to the buffer it borrows.
 async fn fill(log: &Log, buf: &mut Vec<u32>) {

@@ -157,3 +157,21 @@ pub struct SmallError(pub u32);
 pub fn check_small(v: u32, limit: u32) -> ReadyAfter<Result<u32, SmallError>> {
     ready_after(1, if v < limit { Ok(v) } else { Err(SmallError(v)) })
 }
+
+/// Pending once (logging `over N LIMIT`), then whether `n` is over `limit`.
+pub async fn over(log: &Log, n: u32, limit: u32) -> bool {
+    tick(log, &format!("over {n} {limit}")).await;
+    n > limit
+}
+
+/// Pending once (logging `echo X`), then `x`.
+pub async fn echo(log: &Log, x: u32) -> u32 {
+    tick(log, &format!("echo {x}")).await;
+    x
+}
+
+/// Pending once (logging `measure S`), then the length of the string it borrows.
+pub async fn measure(log: &Log, s: &str) -> usize {
+    tick(log, &format!("measure {s}")).await;
+    s.len()
+}
