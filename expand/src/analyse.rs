@@ -630,7 +630,7 @@ impl Walker<'_> {
             Stmt::Local(local) => {
                 let mut any = false;
                 if let Some(init) = &local.init {
-                    let ctx = if binds_by_value(&local.pat) {
+                    let ctx = if moves_out(&local.pat) {
                         Ctx::Move
                     } else {
                         Ctx::Place
@@ -1316,17 +1316,6 @@ pub fn moves_out(pat: &Pat) -> bool {
         Pat::Type(t) => moves_out(&t.pat),
         Pat::Guard(g) => moves_out(&g.pat),
         _ => false,
-    }
-}
-
-/// Whether a `let` pattern moves its initializer (rather than only borrowing or ignoring it).
-fn binds_by_value(pat: &Pat) -> bool {
-    match pat {
-        Pat::Wild(_) => false,
-        Pat::Ident(pi) => pi.by_ref.is_none() || pi.subpat.is_some(),
-        Pat::Type(t) => binds_by_value(&t.pat),
-        Pat::Paren(p) => binds_by_value(&p.pat),
-        _ => true,
     }
 }
 

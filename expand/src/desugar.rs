@@ -42,7 +42,14 @@ pub fn has_await(expr: &Expr) -> bool {
     find.0
 }
 
-fn block_has_await(block: &Block) -> bool {
+/// Whether a statement has an `.await` of the body.
+pub fn stmt_has_await(stmt: &syn::Stmt) -> bool {
+    let mut find = FindAwait(false);
+    find.visit_stmt(stmt);
+    find.0
+}
+
+pub fn block_has_await(block: &Block) -> bool {
     let mut find = FindAwait(false);
     find.visit_block(block);
     find.0

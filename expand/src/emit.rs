@@ -103,6 +103,8 @@ pub struct Param<'a> {
 pub struct Written<'a> {
     pub body: &'a syn::Block,
     pub an: &'a Analysis,
+    /// The parameters as written.
+    pub inputs: &'a [&'a syn::FnArg],
 }
 
 #[allow(clippy::too_many_lines)]
@@ -271,7 +273,7 @@ pub fn emit(
             .map(|f| {
                 let (fname, binding) = (&f.name, &f.binding);
                 let mutability = (f.homed
-                    || (f.mutable && f.binding == f.name && matches!(f.key, Key::Binding(_))))
+                    || (f.mutable && !f.rebound && matches!(f.key, Key::Binding(_))))
                 .then(|| quote!(mut));
                 if binding == fname && matches!(f.key, Key::Binding(_)) {
                     quote!(#mutability #binding)
@@ -349,13 +351,21 @@ pub fn emit(
         quote!(<#(#generics),*>)
     };
 
-    let unresumed_decl = if unresumed_fields.is_empty() {
+    // pin-project-lite rejects an enum whose variants are all unit-like (its projection's
+    // `'__pin` would be unused, E0392): a function with neither arguments nor `.await`s gets
+    // one `()` field in `Unresumed`.
+    let all_unit = params.is_empty() && an.awaits.is_empty();
+    let unresumed_decl = if all_unit {
+        quote!(Unresumed { __no_arguments: () })
+    } else if unresumed_fields.is_empty() {
         quote!(Unresumed)
     } else {
         let decls = unresumed_fields.iter().map(|(f, t)| quote!(#f: #t));
         quote!(Unresumed { #(#decls),* })
     };
-    let unresumed_init = if params.is_empty() {
+    let unresumed_init = if all_unit {
+        quote!(#name::Unresumed { __no_arguments: () })
+    } else if params.is_empty() {
         quote!(#name::Unresumed)
     } else {
         let inits = params.iter().zip(&unresumed_fields).map(|(p, (f, _))| {
@@ -368,7 +378,9 @@ pub fn emit(
         });
         quote!(#name::Unresumed { #(#inits),* })
     };
-    let unresumed_pattern = if params.is_empty() {
+    let unresumed_pattern = if all_unit {
+        quote!(#replace::Unresumed { .. })
+    } else if params.is_empty() {
         quote!(#replace::Unresumed)
     } else {
         let binds = params.iter().zip(&unresumed_fields).map(|(p, (f, _))| {
@@ -400,7 +412,7 @@ pub fn emit(
     let (homes_decl, constructor, homes_init, homes_param, finish) = match homes {
         Some((decl, init)) => {
             let param = hidden("__homes");
-            let check = checked_copy(written, params);
+            let check = checked_copy(written);
             let output = hidden("__output");
             let output_of = if sig.opaque_output {
                 quote!(::core::marker::PhantomData)
@@ -560,7 +572,7 @@ fn homes(
 /// and borrow-checks it like the `async fn` it came from. That makes the homes sound (their
 /// borrows have erased lifetimes in the state machine) and reports the body's own borrow
 /// errors as rustc reports them, at the user's tokens.
-fn checked_copy(written: &Written<'_>, params: &[Param<'_>]) -> TokenStream {
+fn checked_copy(written: &Written<'_>) -> TokenStream {
     use syn::visit::Visit;
     use syn::visit_mut::VisitMut;
     // Items hoisted to the top of the function (those of blocks with an `.await`) are already
@@ -590,7 +602,7 @@ fn checked_copy(written: &Written<'_>, params: &[Param<'_>]) -> TokenStream {
         }
         fn visit_item_mut(&mut self, _: &mut syn::Item) {}
     }
-    let Written { body, an } = *written;
+    let Written { body, an, inputs } = *written;
     let mut split = Split {
         an,
         split: Vec::new(),
@@ -601,12 +613,22 @@ fn checked_copy(written: &Written<'_>, params: &[Param<'_>]) -> TokenStream {
     // Arguments written as patterns arrive as `__argN`: bind them as the signature did.
     // Arguments declared `mut` are not `mut` in the signature (the state owns them).
     // The copy reads the receiver as `self`, which the signature keeps as written.
-    let bind = params.iter().filter(|p| !p.receiver).filter_map(|p| {
-        let ident = &p.ident;
-        match p.pat {
-            Some(pat) => Some(quote!(let #pat = #ident;)),
-            None if p.mutable => Some(quote!(let mut #ident = #ident;)),
-            None => None,
+    let bind = inputs.iter().enumerate().filter_map(|(i, input)| {
+        let syn::FnArg::Typed(pt) = input else {
+            return None;
+        };
+        match &*pt.pat {
+            syn::Pat::Ident(pi) if crate::params::is_plain(&pt.pat) => {
+                let ident = &pi.ident;
+                pi.mutability
+                    .is_some()
+                    .then(|| quote!(let mut #ident = #ident;))
+            }
+            pat => {
+                let ident = hidden(&format!("__arg{i}"));
+                let mutable = crate::params::has_ref_mut(pat).then(|| quote!(mut));
+                Some(quote!(let #mutable #ident = #ident; let #pat = #ident;))
+            }
         }
     });
     let stmts = &copy.stmts;

@@ -11,8 +11,11 @@ mod borrows;
 mod check;
 mod desugar;
 mod emit;
+mod extend;
 mod lower;
 mod macros;
+mod params;
+mod partial;
 mod receiver;
 mod signature;
 
@@ -60,17 +63,28 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     // A method's receiver becomes an argument like the others (see `receiver`).
     let method = receiver::as_argument(&item);
     let lowered_item = method.as_ref().unwrap_or(&item);
+    // Pattern parameters are bound by `let`s when the body starts, as rustc does.
+    let bound = params::bind_in_body(lowered_item);
+    let rewritten = method.is_some() || bound.is_some();
+    let lowered_item = bound.as_ref().unwrap_or(lowered_item);
     let inputs: Vec<&FnArg> = lowered_item.sig.inputs.iter().collect();
     let desugared = desugar::desugar(&lowered_item.block);
+    let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
+    let extended = extend::extended_as_locals(lowered);
+    let desugared = extended.or(desugared);
+    let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
+    let rests = partial::keep_rests(lowered);
+    let desugared = rests.or(desugared);
     let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
     let an = analyse::analyse(&inputs, lowered);
     // The body as written, with an analysis of its own, for the copy that rustc checks.
     let written_inputs: Vec<&FnArg> = item.sig.inputs.iter().collect();
-    let written = (desugared.is_some() || method.is_some())
-        .then(|| analyse::analyse(&written_inputs, &item.block));
+    let written =
+        (desugared.is_some() || rewritten).then(|| analyse::analyse(&written_inputs, &item.block));
     let written = emit::Written {
         body: &item.block,
         an: written.as_ref().unwrap_or(&an),
+        inputs: &written_inputs,
     };
 
     let mut params = params(lowered_item, &an);

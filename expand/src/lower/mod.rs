@@ -108,6 +108,8 @@ pub struct Field {
     pub mutable: bool,
     /// The field holds the guard of the value's pinned home, not the value.
     pub homed: bool,
+    /// `binding` is a hidden name, moved into the user's identifier by an inner scope.
+    pub rebound: bool,
 }
 
 pub struct Lowerer<'a> {
@@ -597,10 +599,10 @@ impl<'a> Lowerer<'a> {
             }
             let name = self.field_name(slot.key, &slot.ident);
             let guard = self.guard_of(slot.key).cloned();
-            let binding = match &guard {
-                Some(guard) if body => guard.clone(),
-                _ if body && matches!(slot.key, Key::Binding(_)) => slot.ident.clone(),
-                _ => hidden(&name.to_string()),
+            let (binding, rebound) = match &guard {
+                Some(guard) if body => (guard.clone(), false),
+                _ if body && matches!(slot.key, Key::Binding(_)) => (slot.ident.clone(), false),
+                _ => (hidden(&name.to_string()), true),
             };
             fields.push(Field {
                 key: slot.key,
@@ -608,6 +610,7 @@ impl<'a> Lowerer<'a> {
                 binding,
                 mutable: slot.mutable || guard.is_some(),
                 homed: guard.is_some(),
+                rebound,
             });
         }
         fields
@@ -746,7 +749,9 @@ impl<'a> Lowerer<'a> {
             } else if let Key::Binding(b) = slot.key
                 && self.an.is_mentioned_after(b, k)
             {
-                out.push(quote!(let #mutability #ident;));
+                // Without its type: kept only if this arm mentions it (it may only be
+                // assigned in a later arm, which declares it again).
+                out.push(deferred_let(&quote!(let #mutability #ident;)));
             }
         }
         out
@@ -818,8 +823,7 @@ impl<'a> Lowerer<'a> {
             }) = stmt
             {
                 // `let x;` with no type: an arm that never assigns `x` could not infer it.
-                let marker = syn::Ident::new(DEFERRED_LET, Span::call_site());
-                out = quote!(#marker! { #out });
+                out = deferred_let(&out);
             }
             if let Stmt::Local(local) = stmt {
                 self.declare_pat(&local.pat);
@@ -1808,6 +1812,12 @@ enum StmtOut {
 }
 
 const DEFERRED_LET: &str = "__visible_async_deferred_let";
+
+/// A `let x;` that [`resolve_deferred_lets`] keeps only in arms that mention `x` elsewhere.
+fn deferred_let(decl: &TokenStream) -> TokenStream {
+    let marker = syn::Ident::new(DEFERRED_LET, Span::call_site());
+    quote!(#marker! { #decl })
+}
 
 /// Keeps each deferred `let x;` (see `fwd_stmt`) only in arms that mention `x` elsewhere.
 fn resolve_deferred_lets(code: &TokenStream) -> TokenStream {
