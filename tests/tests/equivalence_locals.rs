@@ -157,3 +157,47 @@ fn a_rest_read_after_the_partial_move_stays_in_place() {
         |l| with(l, rest_read_again_rustc),
     );
 }
+
+// ----- guards --------------------------------------------------------------------------------
+
+#[visible_async(compiler = guarded_arm_awaits_rustc)]
+async fn guarded_arm_awaits(a: u32) -> u32 {
+    match a.checked_sub(1) {
+        Some(k) if k > 1 => {
+            pend(1).await;
+            k
+        }
+        _ => 0,
+    }
+}
+
+#[test]
+fn a_guarded_arm_that_awaits_reads_its_binding_in_the_guard() {
+    for a in 0..4 {
+        assert_equivalent(
+            |l| with(l, || guarded_arm_awaits(a)),
+            |l| with(l, || guarded_arm_awaits_rustc(a)),
+        );
+    }
+}
+
+#[visible_async(compiler = awaiting_guard_on_a_value_rustc)]
+async fn awaiting_guard_on_a_value(a: u32) -> u32 {
+    match a.checked_sub(1) {
+        Some(k) if val(1, k).await > 1 => {
+            pend(1).await;
+            k
+        }
+        _ => 0,
+    }
+}
+
+#[test]
+fn an_awaiting_guard_on_a_value_scrutinee() {
+    for a in 0..4 {
+        assert_equivalent(
+            |l| with(l, || awaiting_guard_on_a_value(a)),
+            |l| with(l, || awaiting_guard_on_a_value_rustc(a)),
+        );
+    }
+}

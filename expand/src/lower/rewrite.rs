@@ -9,7 +9,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Pat, Stmt};
 
 use super::{Frame, Key, Lowerer};
-use crate::analyse::{NodeId, node_id};
+use crate::analyse::{NodeId, for_each_binding, node_id};
 use crate::macros;
 
 impl Lowerer<'_> {
@@ -87,6 +87,7 @@ impl Lowerer<'_> {
             around: Vec::new(),
             in_move: 0,
             in_closure: 0,
+            unhomed: Vec::new(),
         };
         collect(&mut collector);
         let mut applier = ApplyRenames {
@@ -310,6 +311,8 @@ struct CollectRenames<'l, 'a> {
     in_move: u32,
     /// Depth of other closures and `async` blocks around the current node.
     in_closure: u32,
+    /// Homed bindings that are not in their homes yet here (in their arm's guard).
+    unhomed: Vec<usize>,
 }
 
 impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
@@ -375,8 +378,29 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
         }
     }
 
+    fn visit_pat(&mut self, pat: &'ast Pat) {
+        // A guard runs before its arm's bindings move to their homes: there they are plain.
+        if let Pat::Guard(g) = pat {
+            let mut bound = Vec::new();
+            for_each_binding(&g.pat, &mut |pi| {
+                bound.extend(self.lowerer.an.binding_of.get(&node_id(pi)).copied());
+            });
+            self.visit_pat(&g.pat);
+            let depth = self.unhomed.len();
+            self.unhomed.extend(bound);
+            self.visit_expr(&g.guard);
+            self.unhomed.truncate(depth);
+        } else {
+            syn::visit::visit_pat(self, pat);
+        }
+    }
+
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         let fix = match self.lowerer.an.uses.get(&node_id(p)) {
+            Some(&b) if self.unhomed.contains(&b) => match self.lowerer.renamed.get(&b) {
+                Some(ident) => PathFix::Rename(ident.clone()),
+                None => PathFix::Keep,
+            },
             Some(&b) => self.lowerer.path_fix(b, node_id(p), self.inside()),
             None => PathFix::Keep,
         };
