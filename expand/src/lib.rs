@@ -8,6 +8,7 @@
 mod analyse;
 mod args;
 mod borrows;
+mod cfg;
 mod check;
 mod desugar;
 mod emit;
@@ -31,18 +32,27 @@ use crate::lower::{Key, hidden};
 #[must_use]
 #[allow(clippy::needless_pass_by_value)]
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let result = std::panic::catch_unwind(|| try_expand(args, item.clone()));
-    match result {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(errors)) => fallback(&errors, &item),
-        Err(_) => fallback(
-            &[syn::Error::new(
-                proc_macro2::Span::call_site(),
-                "#[visible_async] hit an internal error on this function; please report it with the function's source",
-            )],
-            &item,
-        ),
+    // With `#[cfg]`s in it, one configured copy per combination of their predicates (`cfg`).
+    if let Some(tokens) = cfg::expand_configured(&args, &item) {
+        return tokens;
     }
+    match expand_caught(args, item.clone()) {
+        Ok(tokens) => tokens,
+        Err(errors) => fallback(&errors, &item),
+    }
+}
+
+/// [`try_expand`], with a panic caught and turned into an internal error.
+fn expand_caught(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<syn::Error>> {
+    std::panic::catch_unwind(|| try_expand(args, item))
+        .unwrap_or_else(|_| Err(vec![internal_error()]))
+}
+
+fn internal_error() -> syn::Error {
+    syn::Error::new(
+        proc_macro2::Span::call_site(),
+        "#[visible_async] hit an internal error on this function; please report it with the function's source",
+    )
 }
 
 fn fallback(errors: &[syn::Error], item: &TokenStream) -> TokenStream {
