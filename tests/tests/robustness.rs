@@ -291,6 +291,13 @@ const CORPUS: &[&str] = &[
         if let Some(g) = lock().get(0) { step(*g).await; }
         t
     }",
+    // 48: cfg'd statements, alternatives, fields, arms, parameters (one copy per assignment)
+    "async fn configured(#[cfg(test)] t: u8) -> u32 {
+        #[cfg(feature = \"x\")] { return only_x().await; }
+        #[cfg(test)] let inner = f(); #[cfg(not(test))] let inner = g();
+        let s = S { #[cfg(a)] f: h().await, #[cfg_attr(a, allow(unused))] g: 1 };
+        match inner.await { #[cfg(not(a))] 0 => z().await, #[cfg(any())] 1 => y, n => n }
+    }",
 ];
 
 /// Tokens inserted at random places by the mutator: things that change the shape of the
