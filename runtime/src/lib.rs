@@ -64,8 +64,20 @@
 //! `while let`) is bound first, `match f() { __scrutinee => match __scrutinee { .. } }`, so that
 //! it lives to the end of the `match`, as rustc keeps it.
 //!
+//! `#[cfg]` and `#[cfg_attr]` inside the function (on statements, `let`s, match arms,
+//! struct-literal fields, array, tuple and argument elements, parameters, generic parameters,
+//! in closures and `async` blocks) keep exactly their effect. The attribute sees the function
+//! before rustc configures it, so it emits one copy of the function per combination of the
+//! distinct predicates it uses, each configured accordingly and guarded by
+//! `#[cfg(all(P1, not(P2), ..))]`; rustc keeps the one whose guard holds (and `cargo expand`
+//! shows only that one). `not(P)` counts as `P`; `all()`, `any()`, `true` and `false` are
+//! evaluated by the macro. At most 6 distinct predicates (64 copies) in one function: more is
+//! an error saying to move the cfg-dependent code into a helper function. `cfg`s inside items
+//! declared in the body and inside macro invocations are left to rustc and the macro.
+//!
 //! # Not supported yet (each a compile error at the user's tokens)
 //!
+//! - More than 6 distinct `#[cfg]` predicates in one function (see above).
 //! - `.await` inside an unknown macro, in the guard of `matches!`, or a macro that awaits by
 //!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
 //! - An `.await` in the guard of a `match` on an element at a computed index (`v[i + 1]`):
