@@ -759,9 +759,18 @@ impl Walker<'_> {
                 } else {
                     Ctx::Place
                 };
-                let children: Vec<(&Expr, Ctx)> = std::iter::once((&*m.receiver, recv_ctx))
-                    .chain(m.args.iter().map(|a| (a, Ctx::Move)))
-                    .collect();
+                let receiver = (&*m.receiver, recv_ctx);
+                let args = m.args.iter().map(|a| (a, Ctx::Move));
+                // A place receiver before an awaiting argument is read where the call is made,
+                // after the `.await` (the lowering keeps only values in temporaries): its use
+                // comes after the `.await`, so the local is kept across it.
+                let children: Vec<(&Expr, Ctx)> = if crate::lower::is_place(&m.receiver)
+                    && m.args.iter().any(crate::desugar::has_await)
+                {
+                    args.chain(std::iter::once(receiver)).collect()
+                } else {
+                    std::iter::once(receiver).chain(args).collect()
+                };
                 self.in_order(&children)
             }
             Expr::Binary(b) => {

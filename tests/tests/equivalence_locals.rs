@@ -29,6 +29,7 @@ async fn rebind_mut_after_await(op: u32) -> u32 {
 }
 
 #[visible_async(compiler = shadow_parameter_then_reassign_rustc)]
+#[allow(unused_variables)] // the parameter is shadowed at once: that is the case
 async fn shadow_parameter_then_reassign(a: D) -> usize {
     let mut a = D::new("n0");
     pend(1).await;
@@ -200,4 +201,32 @@ fn an_awaiting_guard_on_a_value_scrutinee() {
             |l| with(l, || awaiting_guard_on_a_value_rustc(a)),
         );
     }
+}
+
+// ----- receivers and awaiting arguments ------------------------------------------------------
+
+#[visible_async(compiler = receiver_before_an_awaiting_argument_rustc)]
+async fn receiver_before_an_awaiting_argument(a: u32) -> u32 {
+    let x = a;
+    let y = x.max(val(1, 12).await);
+    y
+}
+
+#[visible_async(compiler = consumed_receiver_before_an_awaiting_argument_rustc)]
+async fn consumed_receiver_before_an_awaiting_argument() -> Vec<(u32, u32)> {
+    let v = vec![1, 2];
+    let w = v.into_iter().zip(val(1, vec![3, 4]).await).collect();
+    w
+}
+
+#[test]
+fn a_local_receiver_is_kept_across_an_awaiting_argument() {
+    assert_equivalent(
+        |l| with(l, || receiver_before_an_awaiting_argument(3)),
+        |l| with(l, || receiver_before_an_awaiting_argument_rustc(3)),
+    );
+    assert_equivalent(
+        |l| with(l, consumed_receiver_before_an_awaiting_argument),
+        |l| with(l, consumed_receiver_before_an_awaiting_argument_rustc),
+    );
 }
