@@ -11,5 +11,6 @@ pub mod features;
 pub mod program;
 pub mod rng;
 pub mod runner;
+pub mod shrink;
 
 pub use features::Features;

@@ -207,7 +207,7 @@ pub fn generate(name: &str, seed: u64, features: &Features) -> Program {
         g.mark("return_values");
     }
     let (params, args) = g.params();
-    g.budget = 12 + g.rng.below(20);
+    g.budget = 6 + g.rng.below(14);
     let body = g.block(Some(ret), 3);
     used.extend(g.used);
     let ret_text = if ret == Ty::Unit {
@@ -1447,7 +1447,7 @@ impl<'a> Gen<'a> {
             l.state == State::Init
                 && ((g.mutable(at)
                     && matches!(l.ty, Ty::U32 | Ty::Usize | Ty::I64 | Ty::Str | Ty::VecU32))
-                    || (l.ty == Ty::MutStr && at.0 >= g.barrier && !g.in_guard)
+                    || (l.ty == Ty::MutStr && at.0 >= g.barrier && l.frozen == 0 && !g.in_guard)
                     || (l.ty == Ty::Cell && at.0 >= g.barrier))
         })?;
         let name = self.name_of(at);

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
@@ -105,10 +104,12 @@ pub struct Report {
 /// The seed of function `k` of a batch.
 #[must_use]
 pub fn function_seed(batch_seed: u64, k: usize) -> u64 {
-    let mut rng = Rng::new(batch_seed ^ 0x5EED_0000_0000_0000);
+    // Hashed, not offset: generators started from seeds a multiple of SplitMix's increment
+    // apart would produce shifted copies of one stream.
     let k = u64::try_from(k).unwrap_or(0);
-    rng.next_u64()
-        .wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    let mut rng = Rng::new(batch_seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ k);
+    let first = rng.next_u64();
+    Rng::new(first ^ rng.next_u64()).next_u64()
 }
 
 /// Generates, builds and runs every batch.
@@ -328,11 +329,7 @@ impl Crate<'_> {
         let mut verdicts = BTreeMap::new();
         let mut from = 0;
         while from < active.len() {
-            let output = Command::new(&binary)
-                .arg(from.to_string())
-                .stderr(Stdio::piped())
-                .output()
-                .expect("run the generated binary");
+            let output = run_with_timeout(&binary, from, &self.dir);
             let stdout = String::from_utf8_lossy(&output.stdout);
             let mut current: Option<(usize, String, String)> = None;
             let mut started = None;
@@ -392,6 +389,45 @@ impl Crate<'_> {
             });
         }
         verdicts
+    }
+}
+
+/// What a run of the generated binary printed, and how it ended.
+struct RunOutput {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    status: String,
+}
+
+/// Runs `binary from`, killing it if it runs longer than a minute (a function that never
+/// finishes: the function being run when it was killed is reported as a crash).
+fn run_with_timeout(binary: &Path, from: usize, dir: &Path) -> RunOutput {
+    let out_path = dir.join("run.stdout");
+    let err_path = dir.join("run.stderr");
+    let stdout = fs::File::create(&out_path).expect("create run.stdout");
+    let stderr = fs::File::create(&err_path).expect("create run.stderr");
+    let mut child = Command::new(binary)
+        .arg(from.to_string())
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .expect("run the generated binary");
+    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status.to_string();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break "timeout after 60s".to_string();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    RunOutput {
+        stdout: fs::read(&out_path).unwrap_or_default(),
+        stderr: fs::read(&err_path).unwrap_or_default(),
+        status,
     }
 }
 
@@ -459,15 +495,53 @@ fn refusal(program: &Program) -> Option<String> {
 }
 
 fn run_batch(config: &Config, batch: &Batch) -> Vec<Record> {
-    let name = format!("gen-{}-{}", batch.edition, batch.seed);
-    let dir = config
-        .root
-        .join(format!("{}-{}", batch.edition, batch.seed));
+    let programs: Vec<Program> = (0..batch.count)
+        .map(|k| {
+            generate(
+                &format!("g{k}"),
+                function_seed(batch.seed, k),
+                &config.features,
+            )
+        })
+        .collect();
+    let verdicts = run_programs(
+        config,
+        &format!("{}-{}", batch.edition, batch.seed),
+        batch.edition,
+        &programs,
+    );
+    programs
+        .into_iter()
+        .zip(verdicts)
+        .map(|(program, verdict)| Record {
+            edition: batch.edition,
+            seed: batch.seed,
+            program,
+            verdict,
+        })
+        .collect()
+}
+
+/// Writes `programs` as modules `g0..` of a crate `config.root/<dir_name>`, builds it plain,
+/// then annotated, and runs it: one verdict per program.
+///
+/// # Panics
+///
+/// If the crate cannot be written or cargo cannot be started.
+#[must_use]
+pub fn run_programs(
+    config: &Config,
+    dir_name: &str,
+    edition: &'static str,
+    programs: &[Program],
+) -> Vec<Verdict> {
+    let name = format!("gen-{dir_name}");
+    let dir = config.root.join(dir_name);
     let krate = Crate {
         config,
         dir: dir.clone(),
         name: name.clone(),
-        edition: batch.edition,
+        edition,
     };
     let _ = fs::remove_dir_all(dir.join("src"));
     fs::create_dir_all(dir.join("src")).expect("create the generated crate");
@@ -475,11 +549,10 @@ fn run_batch(config: &Config, batch: &Batch) -> Vec<Record> {
     fs::write(
         dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"{}\"\npublish = false\n\n\
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\npublish = false\n\n\
              [dependencies]\nvisible-async = {{ path = \"{runtime}\" }}\n\n\
              # Not a member of the visible-async workspace.\n[workspace]\n\n\
-             [profile.dev]\ndebug = 0\n",
-            batch.edition
+             [profile.dev]\ndebug = 0\n"
         ),
     )
     .expect("write Cargo.toml");
@@ -490,19 +563,10 @@ fn run_batch(config: &Config, batch: &Batch) -> Vec<Record> {
     }
     fs::write(dir.join("src/common.rs"), COMMON).expect("write common.rs");
 
-    let programs: Vec<Program> = (0..batch.count)
-        .map(|k| {
-            generate(
-                &format!("g{k}"),
-                function_seed(batch.seed, k),
-                &config.features,
-            )
-        })
-        .collect();
     let mut verdicts: BTreeMap<usize, Verdict> = BTreeMap::new();
 
     // Pass 1: plain async fns only; what rustc rejects is a generator bug.
-    let mut active: Vec<usize> = (0..batch.count).collect();
+    let mut active: Vec<usize> = (0..programs.len()).collect();
     for &k in &active {
         krate.write_module(k, &programs[k], false);
     }
@@ -543,18 +607,12 @@ fn run_batch(config: &Config, batch: &Batch) -> Vec<Record> {
         );
     }
     verdicts.extend(krate.run_binary(&active));
-
-    programs
-        .into_iter()
-        .enumerate()
-        .map(|(k, program)| Record {
-            edition: batch.edition,
-            seed: batch.seed,
-            program,
-            verdict: verdicts.remove(&k).unwrap_or(Verdict::Mismatch {
+    (0..programs.len())
+        .map(|k| {
+            verdicts.remove(&k).unwrap_or(Verdict::Mismatch {
                 kind: "lost".into(),
                 report: String::new(),
-            }),
+            })
         })
         .collect()
 }
@@ -578,11 +636,11 @@ fn normalize(message: &str) -> String {
     out
 }
 
-impl Record {
-    /// The group this record's failure belongs to; `None` if equivalent.
+impl Verdict {
+    /// The group this failure belongs to; `None` if equivalent.
     #[must_use]
     pub fn group(&self) -> Option<String> {
-        match &self.verdict {
+        match self {
             Verdict::Equivalent => None,
             Verdict::Invalid { code, message, .. } => {
                 Some(format!("invalid {code}: {}", normalize(message)))
@@ -595,6 +653,14 @@ impl Record {
             Verdict::Mismatch { kind, .. } => Some(format!("mismatch: {kind}")),
         }
     }
+}
+
+impl Record {
+    /// The group this record's failure belongs to; `None` if equivalent.
+    #[must_use]
+    pub fn group(&self) -> Option<String> {
+        self.verdict.group()
+    }
 
     /// The function's source (helpers and `f`), formatted, and how it is called.
     #[must_use]
@@ -603,21 +669,7 @@ impl Record {
             "{}#[visible_async(compiler = f_rustc)]\n{}\n",
             self.program.helpers, self.program.function
         );
-        let formatted = Command::new("rustfmt")
-            .args(["--edition", self.edition, "--emit", "stdout", "--quiet"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()
-            .and_then(|mut child| {
-                child.stdin.take()?.write_all(text.as_bytes()).ok()?;
-                let out = child.wait_with_output().ok()?;
-                out.status
-                    .success()
-                    .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-            })
-            .unwrap_or(text);
+        let formatted = syn::parse_file(&text).map_or(text, |file| prettyplease::unparse(&file));
         format!(
             "// edition {}, batch seed {}, {} (features {:?})\n// called as f({})\n{formatted}",
             self.edition, self.seed, self.program.name, self.program.used, self.program.args
