@@ -1180,7 +1180,7 @@ impl<'a> Gen<'a> {
         match scrutinee_ty {
             Ty::U32 | Ty::Usize => {
                 let k = self.rng.below(3);
-                let mut values: Vec<usize> = (0..5).collect();
+                let mut values: Vec<usize> = (0..8).collect();
                 for _ in 0..=k {
                     let v = values.remove(self.rng.below(values.len()));
                     let pattern = if self.rng.chance(30) {
