@@ -230,3 +230,45 @@ fn a_local_receiver_is_kept_across_an_awaiting_argument() {
         |l| with(l, consumed_receiver_before_an_awaiting_argument_rustc),
     );
 }
+
+// ----- late initialization from an `.await` -----------------------------------------------------
+
+// Found by the generator: assigning an awaited value to a `let x;` with a drop-flag home wrote
+// `x.home().value = ..`, dropping the uninitialized old value (a double free).
+#[visible_async(compiler = late_init_from_an_await_on_one_path_rustc)]
+async fn late_init_from_an_await_on_one_path(c: bool) -> usize {
+    let late;
+    if val(1, c).await {
+        late = val(1, String::from("awaited")).await;
+    } else {
+        late = String::from("plain");
+    }
+    pend(1).await;
+    late.len()
+}
+
+#[visible_async(compiler = late_init_dropped_unread_rustc)]
+async fn late_init_dropped_unread(c: bool) {
+    let _late;
+    if c {
+        _late = val(1, D::new("awaited")).await;
+    } else {
+        _late = D::new("plain");
+    }
+    pend(1).await;
+    note("end");
+}
+
+#[test]
+fn a_late_initialized_local_assigned_from_an_await() {
+    for c in [true, false] {
+        assert_equivalent(
+            |l| with(l, || late_init_from_an_await_on_one_path(c)),
+            |l| with(l, || late_init_from_an_await_on_one_path_rustc(c)),
+        );
+        assert_equivalent(
+            |l| with(l, || late_init_dropped_unread(c)),
+            |l| with(l, || late_init_dropped_unread_rustc(c)),
+        );
+    }
+}

@@ -519,9 +519,23 @@ impl Lowerer<'_> {
                 self.note_break(b.label.as_ref());
                 self.break_tokens(b.label.as_ref(), value.as_ref())
             }
-            Expr::Assign(_) => {
+            Expr::Assign(a) => {
                 let (right, left) = (part(0), part(1));
-                quote!(#left = #right)
+                // A homed local is assigned through its guard, which drops the old value only
+                // if there is one (a plain `=` on the home would drop an uninitialized value).
+                let guard = match &*a.left {
+                    Expr::Path(p) => self
+                        .an
+                        .uses
+                        .get(&node_id(p))
+                        .and_then(|b| self.guards.get(b)),
+                    _ => None,
+                };
+                if let Some(guard) = guard {
+                    quote!(::visible_async::__private::HomeGuard::set(&mut #guard, #right))
+                } else {
+                    quote!(#left = #right)
+                }
             }
             _ => unreachable!("operands() and rebuild() cover the same expressions"),
         }
