@@ -1132,6 +1132,10 @@ fn needs_join(rest: &[Stmt]) -> bool {
         fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
             self.0 = true;
         }
+        // Macro arguments (`format!("{}", async { .. }.await)`) are tokens to syn.
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.0 |= tokens_make_closure(mac.tokens.clone());
+        }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
     let mut find = Find(false);
@@ -1139,6 +1143,25 @@ fn needs_join(rest: &[Stmt]) -> bool {
         syn::visit::Visit::visit_stmt(&mut find, stmt);
     }
     find.0
+}
+
+/// Whether macro tokens may make a closure or an `async` block: an `async` or `move`, or a `|`
+/// where an expression starts (after `(`, `,`, `=` or at the start).
+fn tokens_make_closure(tokens: TokenStream) -> bool {
+    let mut expression_start = true;
+    for tree in tokens {
+        match &tree {
+            TokenTree::Ident(ident) if ident == "async" || ident == "move" => return true,
+            TokenTree::Punct(p) if p.as_char() == '|' && expression_start => return true,
+            TokenTree::Group(g) if tokens_make_closure(g.stream()) => return true,
+            _ => {}
+        }
+        expression_start = match &tree {
+            TokenTree::Punct(p) => matches!(p.as_char(), ',' | '=' | ';'),
+            _ => false,
+        };
+    }
+    false
 }
 
 /// `let v = if c { Some(x.await) } else { None };`: a `let` whose value may come from a path

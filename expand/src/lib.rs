@@ -13,6 +13,7 @@ mod check;
 mod desugar;
 mod emit;
 mod extend;
+mod held;
 mod lower;
 mod macros;
 mod params;
@@ -82,6 +83,9 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
     let extended = extend::extended_as_locals(lowered);
     let desugared = extended.or(desugared);
+    let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
+    let held = held::hold_awaited_temporaries(lowered);
+    let desugared = held.or(desugared);
     let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
     let rests = partial::keep_rests(lowered);
     let desugared = rests.or(desugared);

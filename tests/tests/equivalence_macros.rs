@@ -203,3 +203,46 @@ async fn format_macro(log: Log) -> String {
 fn format_with_awaits_and_named_and_captured_arguments() {
     assert_equivalent(format_macro, format_macro_rustc);
 }
+
+#[path = "equivalence/ambient.rs"]
+mod ambient;
+
+/// An `async` block awaited in a macro's arguments inside a loop: the loop body must exist
+/// once (a loop-head join state), or each copy would make an `async` block of its own type.
+mod async_blocks_in_loops {
+    use super::ambient::{note, pend, val, with};
+    use visible_async::harness::assert_equivalent;
+    use visible_async::visible_async;
+
+    #[visible_async(compiler = in_format_rustc)]
+    async fn in_format() {
+        for i in 0..2u32 {
+            note(format!(
+                "{}",
+                async move {
+                    pend(1).await;
+                    i
+                }
+                .await
+            ));
+        }
+    }
+
+    #[visible_async(compiler = closure_in_format_rustc)]
+    async fn closure_in_format() -> usize {
+        let mut total = 0;
+        for i in 0..2usize {
+            total += format!("{}-{}", val(1, i).await, (|x: usize| x + i)(1)).len();
+        }
+        total
+    }
+
+    #[test]
+    fn an_async_block_awaited_in_format_args_in_a_loop() {
+        assert_equivalent(|l| with(l, in_format), |l| with(l, in_format_rustc));
+        assert_equivalent(
+            |l| with(l, closure_in_format),
+            |l| with(l, closure_in_format_rustc),
+        );
+    }
+}

@@ -118,3 +118,87 @@ fn an_extended_temporary_after_an_await() {
         |l| with(l, value_then_extended_rustc),
     );
 }
+
+// ----- temporaries of an awaited expression ------------------------------------------------
+
+#[allow(clippy::ptr_arg)] // the shape: a callee taking `&String`
+async fn measure(s: &String) -> usize {
+    pend(1).await;
+    s.len()
+}
+
+async fn measure_d(d: &D) -> usize {
+    pend(1).await;
+    note("measured");
+    d.len()
+}
+
+#[visible_async(compiler = borrowed_by_the_awaited_future_rustc)]
+async fn borrowed_by_the_awaited_future() -> usize {
+    let n = measure(&String::from("t")).await;
+    n + 1
+}
+
+#[visible_async(compiler = borrowed_temporary_dropped_after_the_statement_rustc)]
+async fn borrowed_temporary_dropped_after_the_statement() -> usize {
+    let n = measure_d(&D::new("t")).await + val(1, 1).await;
+    note("after");
+    measure_d(&D::new("u")).await;
+    note("end");
+    n
+}
+
+struct Holder {
+    #[allow(dead_code)] // held for its drop
+    d: D,
+    n: u32,
+}
+
+#[visible_async(compiler = field_of_a_temporary_rustc)]
+async fn field_of_a_temporary() -> u32 {
+    let v = val(
+        1,
+        (Holder {
+            d: D::new("h"),
+            n: 1,
+        })
+        .n,
+    )
+    .await;
+    note("after");
+    v
+}
+
+#[visible_async(compiler = field_of_a_temporary_statement_rustc)]
+async fn field_of_a_temporary_statement() {
+    val(
+        1,
+        (Holder {
+            d: D::new("h"),
+            n: 1,
+        })
+        .n,
+    )
+    .await;
+    note("after");
+}
+
+#[test]
+fn temporaries_of_an_awaited_expression_live_to_the_end_of_the_statement() {
+    assert_equivalent(
+        |l| with(l, borrowed_by_the_awaited_future),
+        |l| with(l, borrowed_by_the_awaited_future_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, borrowed_temporary_dropped_after_the_statement),
+        |l| with(l, borrowed_temporary_dropped_after_the_statement_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, field_of_a_temporary),
+        |l| with(l, field_of_a_temporary_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, field_of_a_temporary_statement),
+        |l| with(l, field_of_a_temporary_statement_rustc),
+    );
+}

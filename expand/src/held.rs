@@ -1,0 +1,246 @@
+//! Temporaries of an awaited expression are held to the end of their statement.
+//!
+//! rustc drops a statement's temporaries when the statement ends, so those made while building
+//! an awaited future (`helper(&String::from("t")).await`, `f((Holder { .. }).n).await`) live
+//! across the `.await`, and the future may borrow them. A state machine can hold them only as
+//! values it can name, so the ones whose place is unambiguous from syntax, the operand of `&`
+//! and the base of a field access, become hidden locals of a block around the statement:
+//!
+//! ```text
+//! // Input:
+//! let n = helper(&String::from("t")).await + 1;
+//! f((Holder { d: D::new("h"), n: 1 }).n).await;
+//! // Output (names starting with `__` are hidden):
+//! let n = {
+//!     let __temporary0 = String::from("t");
+//!     helper(&__temporary0).await + 1
+//! };
+//! {
+//!     let __temporary1 = Holder { d: D::new("h"), n: 1 };
+//!     f(__temporary1.n).await;
+//! }
+//! ```
+//!
+//! A temporary is only hoisted when everything the statement evaluates before it is free of
+//! side effects (literals, paths, other hoisted temporaries), so the order of evaluation is
+//! unchanged; it is then dropped when the block ends, which is where the statement ends.
+//! Receivers of method calls are left alone: whether `t().m()` keeps `t()` as a temporary or
+//! moves it depends on `m`'s signature. `let`s whose initializer may extend a temporary's
+//! lifetime (`&..`, struct, tuple and array literals, blocks) and `let .. else` are left alone
+//! too.
+
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr, Stmt};
+
+use crate::lower::hidden;
+
+/// The body with the temporaries of its awaited expressions held by blocks, or `None` if there
+/// are none to hold.
+pub fn hold_awaited_temporaries(body: &Block) -> Option<Block> {
+    let mut body = body.clone();
+    let mut rewrite = Rewrite { count: 0 };
+    rewrite.visit_block_mut(&mut body);
+    (rewrite.count > 0).then_some(body)
+}
+
+struct Rewrite {
+    count: usize,
+}
+
+impl VisitMut for Rewrite {
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        syn::visit_mut::visit_block_mut(self, block);
+        for stmt in &mut block.stmts {
+            match stmt {
+                Stmt::Local(local) => {
+                    let Some(init) = &mut local.init else {
+                        continue;
+                    };
+                    if init.diverge.is_some() || may_extend(&init.expr) {
+                        continue;
+                    }
+                    let lets = self.hoist(&mut init.expr);
+                    if !lets.is_empty() {
+                        let value = &init.expr;
+                        *init.expr = syn::parse_quote!({ #(#lets)* #value });
+                    }
+                }
+                Stmt::Expr(expr, Some(_)) => {
+                    let lets = self.hoist(expr);
+                    if !lets.is_empty() {
+                        let value = &*expr;
+                        *stmt = syn::parse_quote!({ #(#lets)* #value; });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
+    fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+impl Rewrite {
+    /// Replaces the temporaries to hold in `expr` by hidden locals and returns their `let`s,
+    /// in evaluation order.
+    fn hoist(&mut self, expr: &mut Expr) -> Vec<Stmt> {
+        let mut walk = Walk {
+            pure_so_far: true,
+            in_awaited: 0,
+            taken: Vec::new(),
+        };
+        walk.expr(expr);
+        walk.taken
+            .into_iter()
+            .map(|value| {
+                let ident = hidden(&format!("__temporary{}", self.count));
+                self.count += 1;
+                let taken = std::mem::replace(value.0, syn::parse_quote!(#ident));
+                syn::parse_quote!(let #ident = #taken;)
+            })
+            .collect()
+    }
+}
+
+/// A walk in evaluation order over the operators whose operands rustc evaluates in the same
+/// statement (calls, operators, fields, indexing, `?`, `.await`), stopping at anything that
+/// opens a scope of its own (blocks, branches, loops, closures, macros).
+struct Walk<'e> {
+    /// Nothing with a side effect has been evaluated yet (other than hoisted temporaries).
+    pure_so_far: bool,
+    /// Depth of awaited expressions around the current one.
+    in_awaited: usize,
+    taken: Vec<Taken<'e>>,
+}
+
+struct Taken<'e>(&'e mut Expr);
+
+impl<'e> Walk<'e> {
+    fn expr(&mut self, expr: &'e mut Expr) {
+        match expr {
+            Expr::Lit(_) | Expr::Path(_) => {}
+            Expr::Paren(p) => self.expr(&mut p.expr),
+            Expr::Reference(r) => {
+                if self.holds(&r.expr) {
+                    self.take(without_parens(&mut r.expr));
+                } else {
+                    self.expr(&mut r.expr);
+                }
+            }
+            Expr::Field(f) => {
+                if self.holds(&f.base) {
+                    self.take(without_parens(&mut f.base));
+                } else {
+                    self.expr(&mut f.base);
+                }
+            }
+            Expr::Await(a) => {
+                self.in_awaited += 1;
+                self.expr(&mut a.base);
+                self.in_awaited -= 1;
+                self.pure_so_far = false;
+            }
+            Expr::Call(c) => {
+                self.expr(&mut c.func);
+                for arg in &mut c.args {
+                    self.expr(arg);
+                }
+                self.pure_so_far = false;
+            }
+            Expr::MethodCall(m) => {
+                self.expr(&mut m.receiver);
+                for arg in &mut m.args {
+                    self.expr(arg);
+                }
+                self.pure_so_far = false;
+            }
+            Expr::Binary(b) if !crate::lower::is_compound_assign(&b.op) => {
+                let lazy = matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
+                self.expr(&mut b.left);
+                if lazy {
+                    // The right side may not run: nothing in it is held.
+                    self.pure_so_far = false;
+                } else {
+                    self.expr(&mut b.right);
+                }
+                // Overloaded operators are calls.
+                self.pure_so_far = false;
+            }
+            Expr::Unary(u) => {
+                self.expr(&mut u.expr);
+                self.pure_so_far = false;
+            }
+            Expr::Cast(c) => self.expr(&mut c.expr),
+            Expr::Try(t) => {
+                self.expr(&mut t.expr);
+                self.pure_so_far = false;
+            }
+            Expr::Tuple(t) => {
+                for e in &mut t.elems {
+                    self.expr(e);
+                }
+            }
+            Expr::Array(a) => {
+                for e in &mut a.elems {
+                    self.expr(e);
+                }
+            }
+            Expr::Index(i) => {
+                self.expr(&mut i.expr);
+                self.expr(&mut i.index);
+                self.pure_so_far = false;
+            }
+            _ => self.pure_so_far = false,
+        }
+    }
+
+    /// Whether `value`, the operand of `&` or a field's base, is a temporary to hold: a value
+    /// (not a place or a promoted constant) inside an awaited expression, with nothing
+    /// impure evaluated before it.
+    fn holds(&self, value: &Expr) -> bool {
+        let mut value = value;
+        while let Expr::Paren(p) = value {
+            value = &p.expr;
+        }
+        self.in_awaited > 0
+            && self.pure_so_far
+            && matches!(
+                value,
+                Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Macro(_)
+            )
+            && !crate::desugar::has_await(value)
+    }
+
+    fn take(&mut self, value: &'e mut Expr) {
+        self.taken.push(Taken(value));
+    }
+}
+
+fn without_parens(expr: &mut Expr) -> &mut Expr {
+    if !matches!(expr, Expr::Paren(_)) {
+        return expr;
+    }
+    match expr {
+        Expr::Paren(p) => without_parens(&mut p.expr),
+        other => other,
+    }
+}
+
+/// Whether a `let` initializer may extend a temporary's lifetime to the enclosing block
+/// (`region.rs`, `record_rvalue_scope_if_borrow_expr`): wrapping it in a block would end it.
+fn may_extend(init: &Expr) -> bool {
+    matches!(
+        init,
+        Expr::Reference(_)
+            | Expr::Struct(_)
+            | Expr::Tuple(_)
+            | Expr::Array(_)
+            | Expr::Cast(_)
+            | Expr::Block(_)
+            | Expr::Paren(_)
+            | Expr::If(_)
+            | Expr::Match(_)
+            | Expr::Unsafe(_)
+    )
+}
