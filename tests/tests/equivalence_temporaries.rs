@@ -8,7 +8,7 @@
 #[path = "equivalence/ambient.rs"]
 mod ambient;
 
-use ambient::{D, note, pend, val, with};
+use ambient::{D, lv, note, pend, val, with};
 use visible_async::harness::assert_equivalent;
 use visible_async::visible_async;
 
@@ -200,5 +200,73 @@ fn temporaries_of_an_awaited_expression_live_to_the_end_of_the_statement() {
     assert_equivalent(
         |l| with(l, field_of_a_temporary_statement),
         |l| with(l, field_of_a_temporary_statement_rustc),
+    );
+}
+
+// ----- temporaries before an `.await` in the same statement --------------------------------
+
+#[visible_async(compiler = parenthesized_temporary_rustc)]
+async fn parenthesized_temporary() -> usize {
+    let n = (D::new("t").len()) + val(1, 2).await + D::new("u").len();
+    note("end");
+    n
+}
+
+#[visible_async(compiler = nested_parentheses_rustc)]
+async fn nested_parentheses() -> usize {
+    let n = ((D::new("t").len()) * 2) + val(1, 2).await;
+    note("end");
+    n
+}
+
+#[test]
+fn a_temporary_in_parentheses_lives_to_the_end_of_the_statement() {
+    assert_equivalent(
+        |l| with(l, parenthesized_temporary),
+        |l| with(l, parenthesized_temporary_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, nested_parentheses),
+        |l| with(l, nested_parentheses_rustc),
+    );
+}
+
+#[visible_async(compiler = temporary_between_two_awaits_rustc)]
+async fn temporary_between_two_awaits() -> usize {
+    let n = val(1, 3).await + D::new("t").len() + lv("x", 1, 1).await;
+    note("end");
+    n
+}
+
+#[visible_async(compiler = rc_temporary_between_two_awaits_rustc)]
+async fn rc_temporary_between_two_awaits() -> usize {
+    val(1, 3).await + *std::rc::Rc::new(2usize) + lv("x", 1, 1).await
+}
+
+#[visible_async(compiler = temporaries_around_an_inner_await_rustc)]
+async fn temporaries_around_an_inner_await() -> usize {
+    let n = (D::new("t1").len() + val(1, 1).await + D::new("t2").len()) + lv("x", 1, 1).await;
+    note("end");
+    n
+}
+
+#[test]
+fn a_temporary_made_between_two_awaits_is_held_across_the_second() {
+    assert_equivalent(
+        |l| with(l, temporary_between_two_awaits),
+        |l| with(l, temporary_between_two_awaits_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, rc_temporary_between_two_awaits),
+        |l| with(l, rc_temporary_between_two_awaits_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, temporaries_around_an_inner_await),
+        |l| with(l, temporaries_around_an_inner_await_rustc),
+    );
+    // rustc holds the `Rc` across the second `.await`: neither future is `Send`.
+    assert_eq!(
+        visible_async::auto_traits!(rc_temporary_between_two_awaits()),
+        visible_async::auto_traits!(rc_temporary_between_two_awaits_rustc())
     );
 }

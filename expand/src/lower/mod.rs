@@ -112,6 +112,8 @@ pub struct Field {
     pub rebound: bool,
 }
 
+// Independent facts about the function and the code being generated, not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 pub struct Lowerer<'a> {
     pub an: &'a Analysis,
     borrows: &'a Borrows,
@@ -156,6 +158,11 @@ pub struct Lowerer<'a> {
     pub arg_kept: Vec<bool>,
     /// Whether the function returns `()`.
     pub unit_output: bool,
+    /// An operand being lowered has an `.await` after it in its statement (in an enclosing
+    /// expression), so its temporaries are kept like those before an `.await` of its own.
+    await_follows: bool,
+    /// While registering temporaries: the ones an expression names.
+    touched: Option<Vec<String>>,
 }
 
 pub fn hidden(name: &str) -> syn::Ident {
@@ -241,6 +248,8 @@ impl<'a> Lowerer<'a> {
             label_count: 0,
             option_try,
             arg_kept: Vec::new(),
+            await_follows: false,
+            touched: None,
             unit_output: false,
         }
     }
@@ -1138,8 +1147,22 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Forward (`k == None`) or resume code of an expression containing an `.await`.
-    #[allow(clippy::too_many_lines)]
     fn lower_expr(&mut self, expr: &Expr, k: Option<usize>, ctx: Ctx) -> Flow {
+        // An `.await` later in the statement keeps this operand's temporaries alive; a block
+        // or a branch has statements (and temporaries) of its own.
+        let saved = self.await_follows;
+        let operator = matches!(expr, Expr::Paren(_) | Expr::Group(_) | Expr::Await(_))
+            || operands::operands(expr).is_some();
+        if !operator {
+            self.await_follows = false;
+        }
+        let flow = self.lower_expr_inner(expr, k, ctx);
+        self.await_follows = saved;
+        flow
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn lower_expr_inner(&mut self, expr: &Expr, k: Option<usize>, ctx: Ctx) -> Flow {
         match expr {
             Expr::Await(a) => {
                 let Some(&index) = self.an.await_index.get(&node_id(a)) else {

@@ -79,9 +79,9 @@ impl Lowerer<'_> {
                 let base = self.verbatim(base);
                 parts.push(quote!(#base[#temp]));
             } else if Self::hoisted(children, i) {
-                if !self.an.contains_await(child) {
-                    self.register_temporaries(child);
-                }
+                // Its temporaries were made before this point (before or after its own
+                // `.await`s) and are alive in the state until the statement ends.
+                self.register_temporaries(child);
                 let temp = self.temp(child);
                 parts.push(render(&temp, ctx));
             } else {
@@ -89,8 +89,43 @@ impl Lowerer<'_> {
             }
         }
         for i in start..children.len() {
-            let (child, ctx) = children[i];
             let before_await = last_await.is_some_and(|l| i < l);
+            let (child, _) = children[i];
+            if self.await_follows && !before_await && !self.an.contains_await(child) {
+                // An `.await` later in the enclosing expression: the parent keeps this
+                // operand's value; its temporaries are kept too, to the end of the statement.
+                let (s, v) = self.materialize(child);
+                stmts.extend(s);
+                parts.push(v);
+                continue;
+            }
+            let saved = self.await_follows;
+            self.await_follows |= before_await;
+            let step =
+                self.lower_operand(children, i, hole, k, before_await, &mut stmts, &mut parts);
+            self.await_follows = saved;
+            if step.is_err() {
+                return Err(stmts);
+            }
+        }
+        Ok((stmts, parts))
+    }
+
+    /// One operand of [`Self::lower_operands`] from the hole on; `Err` if it diverges (its
+    /// statements are in `stmts`).
+    #[allow(clippy::too_many_arguments)]
+    fn lower_operand(
+        &mut self,
+        children: &[(&Expr, Ctx)],
+        i: usize,
+        hole: Option<usize>,
+        k: Option<usize>,
+        before_await: bool,
+        stmts: &mut Vec<TokenStream>,
+        parts: &mut Vec<TokenStream>,
+    ) -> Result<(), ()> {
+        let (child, ctx) = children[i];
+        {
             if let (true, Some((base, index))) = (before_await, indexed_place(child, ctx)) {
                 // `v[i].m(x.await)`: the index is a value kept across, the place is indexed
                 // again afterwards (the index may itself await: `v[i.await]`).
@@ -101,7 +136,7 @@ impl Lowerer<'_> {
                 match flow {
                     Flow::Diverges(s) => {
                         stmts.extend(s);
-                        return Err(stmts);
+                        return Err(());
                     }
                     Flow::Value(s, value) => {
                         stmts.extend(s);
@@ -110,7 +145,7 @@ impl Lowerer<'_> {
                         let span = index.span();
                         stmts.push(quote_spanned!(span=> let #temp = #value;));
                         parts.push(quote!(#base[#temp]));
-                        continue;
+                        return Ok(());
                     }
                 }
             }
@@ -128,7 +163,7 @@ impl Lowerer<'_> {
             match flow {
                 Flow::Diverges(s) => {
                     stmts.extend(s);
-                    return Err(stmts);
+                    return Err(());
                 }
                 Flow::Value(s, v) => {
                     stmts.extend(s);
@@ -148,7 +183,7 @@ impl Lowerer<'_> {
                 }
             }
         }
-        Ok((stmts, parts))
+        Ok(())
     }
 
     /// Whether operand `i` must be kept in a temporary when a later operand may suspend.
@@ -177,6 +212,11 @@ impl Lowerer<'_> {
     /// value) bound to hidden locals, so that they are kept across the `.await` and dropped at
     /// the end of the statement, as rustc does.
     pub(super) fn materialize(&mut self, expr: &Expr) -> (Vec<TokenStream>, TokenStream) {
+        // Parentheses make no scope: `(t().len()) + f().await` keeps `t()` to the end too.
+        if let Expr::Paren(p) = expr {
+            let (stmts, value) = self.materialize(&p.expr);
+            return (stmts, quote!((#value)));
+        }
         let Some(children) = operands(expr) else {
             return (Vec::new(), self.verbatim(expr));
         };
@@ -233,9 +273,41 @@ impl Lowerer<'_> {
     /// now alive in the state, registered as they were made.
     pub(super) fn register_temporaries(&mut self, expr: &Expr) {
         let alive = self.live_temps();
+        if !self.an.contains_await(expr) {
+            self.materialize(expr);
+            for ident in self.live_temps() {
+                if !alive.contains(&ident) {
+                    self.from_state.insert(ident);
+                }
+            }
+            return;
+        }
+        // With `.await`s inside, only some of the temporaries the expression can make were
+        // made (those before an `.await` that follows them): the ones the state holds here.
+        let in_state: Vec<String> = self
+            .current_arm
+            .and_then(|k| self.variants.get(k).cloned().flatten())
+            .unwrap_or_default()
+            .iter()
+            .filter(|f| matches!(f.key, Key::Temp(_)))
+            .map(|f| f.name.to_string())
+            .collect();
+        self.touched = Some(Vec::new());
         self.materialize(expr);
-        for ident in self.live_temps() {
-            if !alive.contains(&ident) {
+        let touched = self.touched.take().unwrap_or_default();
+        if let Some(Frame::Scope { slots, .. }) = self
+            .frames
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Scope { .. }))
+        {
+            slots.retain(|slot| {
+                let name = slot.ident.to_string();
+                alive.contains(&name) || !touched.contains(&name) || in_state.contains(&name)
+            });
+        }
+        for ident in touched {
+            if in_state.contains(&ident) && !alive.contains(&ident) {
                 self.from_state.insert(ident);
             }
         }
@@ -277,6 +349,9 @@ impl Lowerer<'_> {
         let next = self.temps.len();
         let n = *self.temps.entry(node_id(child)).or_insert(next);
         let ident = hidden(&format!("__tmp{n}"));
+        if let Some(touched) = &mut self.touched {
+            touched.push(ident.to_string());
+        }
         let key = Key::Temp(n);
         self.key_nodes.insert(key, node_id(child));
         if !self.in_scope(key) {
