@@ -59,6 +59,7 @@ impl VisitMut for Rewrite {
                     if init.diverge.is_some() || may_extend(&init.expr) {
                         continue;
                     }
+                    self.receiver_with_its_future(&mut init.expr);
                     let lets = self.hoist(&mut init.expr);
                     if !lets.is_empty() {
                         let value = &init.expr;
@@ -66,12 +67,23 @@ impl VisitMut for Rewrite {
                     }
                 }
                 Stmt::Expr(expr, Some(_)) => {
+                    match &mut *expr {
+                        Expr::Return(r) => {
+                            if let Some(value) = &mut r.expr {
+                                self.receiver_with_its_future(value);
+                            }
+                        }
+                        other => self.receiver_with_its_future(other),
+                    }
                     let lets = self.hoist(expr);
                     if !lets.is_empty() {
                         let value = &*expr;
                         *stmt = syn::parse_quote!({ #(#lets)* #value; });
                     }
                 }
+                // A tail: its temporaries drop at the end of the block, before the block's
+                // locals (edition 2024; in 2021 after them, a difference left as it is).
+                Stmt::Expr(expr, None) => self.receiver_with_its_future(expr),
                 _ => {}
             }
         }
@@ -82,6 +94,35 @@ impl VisitMut for Rewrite {
 }
 
 impl Rewrite {
+    /// `t().m(..).await` as a whole statement's value (maybe followed by `?`): the receiver
+    /// `t()` is a temporary that `m` either moves into its future or borrows for as long as
+    /// the future lives, depending on `m`'s signature. An `async` block holds both, whichever
+    /// it is: `async { t().m(..).await }.await`. It runs at once when the state machine polls
+    /// it, so the order is unchanged, and its temporaries drop when it completes, where the
+    /// statement ends. (A place receiver, `x.m().await`, is left as it is.)
+    fn receiver_with_its_future(&mut self, expr: &mut Expr) {
+        let expr = match expr {
+            Expr::Try(t) => &mut *t.expr,
+            other => other,
+        };
+        let Expr::Await(a) = expr else {
+            return;
+        };
+        let Expr::MethodCall(call) = &*a.base else {
+            return;
+        };
+        let value_receiver = matches!(
+            without_parens_ref(&call.receiver),
+            Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Macro(_)
+        );
+        if !value_receiver || leaves_or_suspends(&a.base) {
+            return;
+        }
+        self.count += 1;
+        let base = &a.base;
+        *a.base = syn::parse_quote!(async { #base.await });
+    }
+
     /// Replaces the temporaries to hold in `expr` by hidden locals and returns their `let`s,
     /// in evaluation order.
     fn hoist(&mut self, expr: &mut Expr) -> Vec<Stmt> {
@@ -215,6 +256,29 @@ impl<'e> Walk<'e> {
     fn take(&mut self, value: &'e mut Expr) {
         self.taken.push(Taken(value));
     }
+}
+
+fn without_parens_ref(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => without_parens_ref(&p.expr),
+        other => other,
+    }
+}
+
+/// Whether tokens could leave or suspend the code around them (`.await`, `?`, `return`,
+/// `break`, `continue`), which inside an `async` block would mean something else.
+fn leaves_or_suspends(expr: &Expr) -> bool {
+    fn scan(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(i) => {
+                i == "await" || i == "return" || i == "break" || i == "continue" || i == "yield"
+            }
+            proc_macro2::TokenTree::Punct(p) => p.as_char() == '?',
+            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
+            proc_macro2::TokenTree::Literal(_) => false,
+        })
+    }
+    scan(quote::ToTokens::to_token_stream(expr))
 }
 
 fn without_parens(expr: &mut Expr) -> &mut Expr {

@@ -64,6 +64,17 @@
 //! `while let`) is bound first, `match f() { __scrutinee => match __scrutinee { .. } }`, so that
 //! it lives to the end of the `match`, as rustc keeps it.
 //!
+//! Parameters are bound the way rustc binds them for an `async fn`: each pattern parameter by
+//! a `let` when the body starts, in parameter order, so they drop after the body's locals in
+//! reverse order, and what a pattern leaves (`_`, the rest of `(x, _)`) is held to the end.
+//! Temporaries live where rustc's scoping rules put them: a temporary that a `let` extends
+//! (`let r = &String::new();`, `let g = &*m.lock().await;`) becomes a local; the temporaries
+//! of an awaited expression (`f(&String::new()).await`, `f((Holder { .. }).n).await`) and a
+//! temporary receiver with its future (`signal().recv().await`, `builder().send().await`)
+//! are held to the end of the statement; temporaries made before a later `.await` in the same
+//! statement are kept across it. The parts a `let` pattern leaves behind in a local
+//! (`let (q, _) = t;`) are dropped at the end of the local's scope.
+//!
 //! `#[cfg]` and `#[cfg_attr]` inside the function (on statements, `let`s, match arms,
 //! struct-literal fields, array, tuple and argument elements, parameters, generic parameters,
 //! in closures and `async` blocks) keep exactly their effect. The attribute sees the function
@@ -101,7 +112,16 @@
 //!   (E0382, "use of moved value", at the `.await`); a borrowing method with a consuming name
 //!   lets the local be dropped at the `.await`.
 //! - A partial move out of a local (`let body = request.body;`) is not tracked: the local is
-//!   still stored across a later `.await` (E0382, "use of partially moved value").
+//!   still stored across a later `.await` (E0382, "use of partially moved value"). A `let`
+//!   pattern that leaves parts behind (`let (q, _) = t;`) is handled, unless `t` is read again
+//!   after it (`t.1.len()`): then `t` is dropped whole at the next `.await`.
+//! - A temporary receiver with its future (`t().m().await`) is held in an `async` block
+//!   around the call, a compiler future: the state shows the block, not `m`'s future. Its
+//!   temporaries drop when the call completes, at the end of the statement, but a block's tail
+//!   expression drops them before the block's locals, as edition 2024 does, in edition 2021
+//!   crates too.
+//! - A method called on an awaited value (`make().await.bump().await` with `bump(&mut self)`)
+//!   gets E0716 in the expansion: bind the value first (`let mut c = make().await;`).
 //! - A `match` on a value whose arms both move out of it and borrow it across an `.await` (`(a,
 //!   b) => drop(b)` beside `(ref a, ref b) => f().await`) gets E0716 in the expansion; so does
 //!   a `match &mut x` whose awaiting guard keeps an arm's `&mut` binding.
@@ -113,7 +133,7 @@
 //!   move a non-`Copy` value out of it (E0507 in the expansion); match on a reference instead.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
-//!   the end of the statement.
+//!   the end of the statement. (The owned value at the root of the chain is kept.)
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 

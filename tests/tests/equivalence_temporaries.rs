@@ -270,3 +270,107 @@ fn a_temporary_made_between_two_awaits_is_held_across_the_second() {
         visible_async::auto_traits!(rc_temporary_between_two_awaits_rustc())
     );
 }
+
+// ----- a temporary receiver of an awaited method ---------------------------------------------
+
+struct Signal(u32);
+
+impl Signal {
+    async fn recv(&mut self) -> u32 {
+        pend(1).await;
+        self.0 += 1;
+        self.0
+    }
+
+    async fn into_value(self) -> u32 {
+        pend(1).await;
+        self.0
+    }
+}
+
+impl Drop for Signal {
+    fn drop(&mut self) {
+        note(format!("drop signal {}", self.0));
+    }
+}
+
+fn signal() -> Signal {
+    Signal(1)
+}
+
+struct Options {
+    read: bool,
+}
+
+impl Options {
+    fn read(&mut self, read: bool) -> &mut Self {
+        self.read = read;
+        self
+    }
+
+    async fn open(&self, path: &str) -> usize {
+        pend(1).await;
+        path.len() + usize::from(self.read)
+    }
+}
+
+fn options() -> Options {
+    Options { read: false }
+}
+
+#[visible_async(compiler = mut_method_on_a_temporary_rustc)]
+async fn mut_method_on_a_temporary() -> u32 {
+    signal().recv().await
+}
+
+#[visible_async(compiler = consuming_method_on_a_temporary_rustc)]
+async fn consuming_method_on_a_temporary() -> u32 {
+    let n = signal().into_value().await;
+    note("after");
+    n
+}
+
+#[visible_async(compiler = builder_chain_rustc)]
+async fn builder_chain(path: &str) -> usize {
+    let n = options().read(true).open(path).await;
+    n + 1
+}
+
+#[test]
+fn a_temporary_receiver_lives_with_its_future() {
+    assert_equivalent(
+        |l| with(l, mut_method_on_a_temporary),
+        |l| with(l, mut_method_on_a_temporary_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, consuming_method_on_a_temporary),
+        |l| with(l, consuming_method_on_a_temporary_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, || builder_chain("p")),
+        |l| with(l, || builder_chain_rustc("p")),
+    );
+}
+
+// ----- scrutinee temporaries -----------------------------------------------------------------
+
+#[visible_async(compiler = scrutinee_temporary_across_a_loop_rustc)]
+#[allow(clippy::match_single_binding)] // the shape
+async fn scrutinee_temporary_across_a_loop(v: Vec<u32>) {
+    match D::new("t").len() + val(1, 5).await {
+        _ => {
+            for y in v.iter() {
+                pend(1).await;
+                note(format!("{y}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_scrutinee_temporary_is_held_across_awaits_in_a_loop_of_its_arm() {
+    assert_equivalent(
+        |l| with(l, || scrutinee_temporary_across_a_loop(vec![1, 2])),
+        |l| with(l, || scrutinee_temporary_across_a_loop_rustc(vec![1, 2])),
+    );
+}

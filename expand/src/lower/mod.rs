@@ -1420,9 +1420,8 @@ impl<'a> Lowerer<'a> {
                 let arm = &m.arms[i];
                 if arm_guard(arm).is_none_or(|g| !self.an.contains(g, k)) {
                     // The scrutinee's temporaries, made before the `.await`, are alive.
-                    if !self.an.contains_await(&*m.expr) {
-                        self.register_temporaries(&m.expr);
-                    }
+                    // (Those the state holds, if the scrutinee has `.await`s of its own.)
+                    self.register_temporaries(&m.expr);
                     return self.resume_block_expr(&arm.body, k, &[&arm.pat]);
                 }
                 (i, Some(k))
