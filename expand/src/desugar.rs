@@ -13,6 +13,10 @@
 //!   in scope for the same code, and the `else` runs after the chain's temporaries are gone,
 //!   as in edition 2024.
 //!
+//! - `assert!(cond, "..", args)` whose message arguments await becomes `if !(cond) {
+//!   panic!("..", args) }`, its expansion: the arguments are evaluated only on failure;
+//!   `assert_eq!`/`assert_ne!` (and the `debug_` ones) likewise, with std's message.
+//!
 //! The body as written is still what rustc checks (see `emit::checked_copy`).
 
 use proc_macro2::{Span, TokenStream};
@@ -39,13 +43,6 @@ pub fn desugar(body: &Block) -> Option<Block> {
 pub fn has_await(expr: &Expr) -> bool {
     let mut find = FindAwait(false);
     find.visit_expr(expr);
-    find.0
-}
-
-/// Whether a statement has an `.await` of the body.
-pub fn stmt_has_await(stmt: &syn::Stmt) -> bool {
-    let mut find = FindAwait(false);
-    find.visit_stmt(stmt);
     find.0
 }
 
@@ -413,7 +410,74 @@ impl VisitMut for Rewrite {
         }
     }
 
+    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
+        if let syn::Stmt::Macro(m) = stmt
+            && let Some(lowered) = assert_as_if(&m.mac)
+        {
+            *stmt = syn::Stmt::Expr(lowered, Some(<syn::Token![;]>::default()));
+            self.changed = true;
+        }
+        syn::visit_mut::visit_stmt_mut(self, stmt);
+    }
+
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+}
+
+/// `assert!(cond, "msg {}", x.await)` as `if !(cond) { ::core::panic!("msg {}", x.await) }`,
+/// which is what it expands to: the message's arguments, `.await`s included, are evaluated
+/// only when the assertion fails. `assert_eq!(a, b, ..)` and `assert_ne!` compare by
+/// reference as std's expansion does and panic with std's message. (The `debug_` forms only
+/// with `debug_assertions`.)
+fn assert_as_if(mac: &syn::Macro) -> Option<Expr> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    let (compared, debug) = match name.strip_prefix("debug_") {
+        Some(rest) => (rest, true),
+        None => (name.as_str(), false),
+    };
+    let op = match compared {
+        "assert" => None,
+        "assert_eq" => Some(quote!(==)),
+        "assert_ne" => Some(quote!(!=)),
+        _ => return None,
+    };
+    let args = mac
+        .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    let mut args = args.into_iter();
+    let first = args.next()?;
+    let second = if op.is_some() {
+        Some(args.next()?)
+    } else {
+        None
+    };
+    let message: Vec<Expr> = args.collect();
+    if !message.iter().any(has_await) {
+        return None;
+    }
+    let enabled = debug.then(|| quote!(::core::cfg!(debug_assertions) &&));
+    let lowered = if let (Some(op), Some(second)) = (op, second) {
+        // std's `assert_failed` message, with the user's message formatted first.
+        let text =
+            format!("assertion `left {op} right` failed: {{}}\n  left: {{:?}}\n right: {{:?}}");
+        // References to the operands, as std's `match (&a, &b)`; `let`s so that the
+        // values live (lifetime-extended) across the message's `.await`s.
+        let (left, right) = (
+            crate::lower::hidden("__left"),
+            crate::lower::hidden("__right"),
+        );
+        quote! {
+            {
+                let #left = &(#first);
+                let #right = &(#second);
+                if #enabled !(*#left #op *#right) {
+                    ::core::panic!(#text, ::std::format!(#(#message),*), &*#left, &*#right)
+                }
+            }
+        }
+    } else {
+        quote!(if #enabled !(#first) { ::core::panic!(#(#message),*) })
+    };
+    syn::parse2(lowered).ok()
 }
 
 fn arm_has_await(arm: &syn::Arm) -> bool {

@@ -51,7 +51,7 @@ impl VisitMut for Rewrite {
                 .rev()
                 .map(|stmt| {
                     let flag = later;
-                    later |= crate::desugar::stmt_has_await(stmt);
+                    later |= mentions_await(stmt);
                     flag
                 })
                 .collect();
@@ -125,4 +125,17 @@ fn promoted(expr: &Expr) -> bool {
         Expr::Paren(p) => promoted(&p.expr),
         _ => false,
     }
+}
+
+/// Whether a statement's tokens have an `.await`, also inside macro arguments (which syn does
+/// not parse), closures and `async` blocks: hoisting one temporary too many is harmless.
+fn mentions_await(stmt: &Stmt) -> bool {
+    fn scan(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(i) => i == "await",
+            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
+            _ => false,
+        })
+    }
+    scan(quote::ToTokens::to_token_stream(stmt))
 }

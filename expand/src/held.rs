@@ -24,8 +24,9 @@
 //! A temporary is only hoisted when everything the statement evaluates before it is free of
 //! side effects (literals, paths, other hoisted temporaries), so the order of evaluation is
 //! unchanged; it is then dropped when the block ends, which is where the statement ends.
-//! Receivers of method calls are left alone: whether `t().m()` keeps `t()` as a temporary or
-//! moves it depends on `m`'s signature. `let`s whose initializer may extend a temporary's
+//! A block's tail is treated the same way: its temporaries drop before the block's locals, as
+//! in edition 2024. Receivers of method calls are left alone: whether `t().m()` keeps `t()` as
+//! a temporary or moves it depends on `m`'s signature. `let`s whose initializer may extend a temporary's
 //! lifetime (`&..`, struct, tuple and array literals, blocks) and `let .. else` are left alone
 //! too.
 
@@ -83,7 +84,14 @@ impl VisitMut for Rewrite {
                 }
                 // A tail: its temporaries drop at the end of the block, before the block's
                 // locals (edition 2024; in 2021 after them, a difference left as it is).
-                Stmt::Expr(expr, None) => self.receiver_with_its_future(expr),
+                Stmt::Expr(expr, None) => {
+                    self.receiver_with_its_future(expr);
+                    let lets = self.hoist(expr);
+                    if !lets.is_empty() {
+                        let value = &*expr;
+                        *expr = syn::parse_quote!({ #(#lets)* #value });
+                    }
+                }
                 _ => {}
             }
         }

@@ -237,3 +237,16 @@ fn format_captures(fmt: &str) -> Vec<String> {
     }
     names
 }
+
+/// Whether a macro's expansion ends its arguments' temporaries itself: `format!` is
+/// `{ let res = format(format_args!(..)); res }` and the printing macros are a block with one
+/// statement, so a temporary in their arguments is dropped when the call ends, not at the end
+/// of the statement around it.
+pub fn ends_its_temporaries(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|segment| {
+        matches!(
+            segment.ident.to_string().as_str(),
+            "format" | "print" | "println" | "eprint" | "eprintln"
+        )
+    })
+}

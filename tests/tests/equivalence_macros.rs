@@ -43,7 +43,6 @@ async fn format_with_temporary(log: Log) {
 }
 
 #[test]
-#[ignore = "transform bug: temporaries inside an operand evaluated before an await are dropped at the suspension, rustc keeps them to the end of the statement"]
 fn format_with_a_temporary_before_an_await() {
     assert_equivalent(format_with_temporary, format_with_temporary_rustc);
 }
@@ -117,7 +116,6 @@ async fn assert_message_await(log: Log) -> u32 {
 }
 
 #[test]
-#[ignore = "transform bug: assertion message arguments are evaluated eagerly, rustc evaluates them only on failure"]
 fn await_in_an_assert_message_runs_only_on_failure() {
     assert_equivalent(assert_message_await, assert_message_await_rustc);
 }
@@ -207,9 +205,10 @@ fn format_with_awaits_and_named_and_captured_arguments() {
 #[path = "equivalence/ambient.rs"]
 mod ambient;
 
-/// An `async` block awaited in a macro's arguments inside a loop: the loop body must exist
-/// once (a loop-head join state), or each copy would make an `async` block of its own type.
-mod async_blocks_in_loops {
+/// An `async` block or closure must be written once in the expansion, or each copy would be a
+/// type of its own (E0308 "a different `async` block"): in a macro's arguments inside a loop
+/// (a loop-head join state), and in the `then` block of an `if l && r.await`.
+mod async_blocks_made_once {
     use super::ambient::{note, pend, val, with};
     use visible_async::harness::assert_equivalent;
     use visible_async::visible_async;
@@ -243,6 +242,94 @@ mod async_blocks_in_loops {
         assert_equivalent(
             |l| with(l, closure_in_format),
             |l| with(l, closure_in_format_rustc),
+        );
+    }
+
+    #[visible_async(compiler = after_an_awaiting_and_rustc)]
+    async fn after_an_awaiting_and(c: bool) -> usize {
+        if c && val(1, true).await {
+            let n = val(1, async move { 6_usize }.await).await;
+            return n;
+        }
+        1
+    }
+
+    #[test]
+    fn an_async_block_in_the_then_block_of_an_awaiting_and() {
+        for c in [true, false] {
+            assert_equivalent(
+                |l| with(l, || after_an_awaiting_and(c)),
+                |l| with(l, || after_an_awaiting_and_rustc(c)),
+            );
+        }
+    }
+}
+
+/// `assert!`'s message arguments are evaluated only when the assertion fails, `.await`s
+/// included.
+mod assert_messages {
+    use super::ambient::{lv, val, with};
+    use visible_async::harness::assert_equivalent;
+    use visible_async::visible_async;
+
+    #[visible_async(compiler = awaiting_message_rustc)]
+    async fn awaiting_message(v: Vec<u32>) -> u32 {
+        assert!(
+            v[val(0, 1usize).await] > 0,
+            "a8 {}",
+            lv("e9", 2, 17u32).await
+        );
+        13
+    }
+
+    #[visible_async(compiler = failing_with_an_awaiting_message_rustc)]
+    async fn failing_with_an_awaiting_message(v: Vec<u32>) -> u32 {
+        assert!(v.is_empty(), "a8 {}", lv("e9", 2, 17u32).await);
+        13
+    }
+
+    #[visible_async(compiler = debug_assert_with_an_awaiting_message_rustc)]
+    async fn debug_assert_with_an_awaiting_message(v: Vec<u32>) -> u32 {
+        debug_assert!(v.is_empty(), "a8 {}", lv("e9", 1, 17u32).await);
+        13
+    }
+
+    #[visible_async(compiler = failing_assert_eq_rustc)]
+    async fn failing_assert_eq(v: Vec<u32>) -> u32 {
+        assert_eq!(v.len(), 3, "length {}", lv("e9", 1, 17u32).await);
+        13
+    }
+
+    #[visible_async(compiler = failing_assert_ne_rustc)]
+    async fn failing_assert_ne(v: Vec<u32>) -> u32 {
+        assert_ne!(v[0], 1, "first {}", lv("e9", 1, 17u32).await);
+        13
+    }
+
+    #[test]
+    fn assert_message_arguments_run_only_on_failure() {
+        let v = || vec![1, 2];
+        let comparison = assert_equivalent(
+            |l| with(l, || awaiting_message(v())),
+            |l| with(l, || awaiting_message_rustc(v())),
+        );
+        assert_eq!(comparison.compiler.run.polls, 1);
+        assert_equivalent(
+            |l| with(l, || failing_with_an_awaiting_message(v())),
+            |l| with(l, || failing_with_an_awaiting_message_rustc(v())),
+        );
+        assert_equivalent(
+            |l| with(l, || debug_assert_with_an_awaiting_message(v())),
+            |l| with(l, || debug_assert_with_an_awaiting_message_rustc(v())),
+        );
+        // The panic messages are compared too: std's, with the message.
+        assert_equivalent(
+            |l| with(l, || failing_assert_eq(v())),
+            |l| with(l, || failing_assert_eq_rustc(v())),
+        );
+        assert_equivalent(
+            |l| with(l, || failing_assert_ne(v())),
+            |l| with(l, || failing_assert_ne_rustc(v())),
         );
     }
 }

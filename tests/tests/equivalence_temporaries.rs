@@ -374,3 +374,68 @@ fn a_scrutinee_temporary_is_held_across_awaits_in_a_loop_of_its_arm() {
         |l| with(l, || scrutinee_temporary_across_a_loop_rustc(vec![1, 2])),
     );
 }
+
+fn checked(x: u32) -> Result<u32, String> {
+    Ok(x)
+}
+
+#[visible_async(compiler = tail_temporary_of_an_awaited_expression_rustc)]
+async fn tail_temporary_of_an_awaited_expression((p0, _): (u32, D)) -> Result<u32, String> {
+    lv(
+        "e",
+        3,
+        checked(
+            (Holder {
+                d: D::new("h"),
+                n: p0,
+            })
+            .n,
+        ),
+    )
+    .await
+}
+
+#[test]
+fn a_tail_temporary_of_an_awaited_expression_lives_across_it() {
+    assert_equivalent(
+        |l| with(l, || tail_temporary_of_an_awaited_expression((3, D("p")))),
+        |l| {
+            with(l, || {
+                tail_temporary_of_an_awaited_expression_rustc((3, D("p")))
+            })
+        },
+    );
+}
+
+// ----- temporaries in `format!` arguments ------------------------------------------------------
+
+#[visible_async(compiler = format_temporary_across_two_awaits_rustc)]
+async fn format_temporary_across_two_awaits() -> String {
+    let s = format!(
+        "{} {} {}",
+        D::new("t").len(),
+        val(1, 1).await,
+        val(1, 2).await
+    );
+    note("after");
+    s
+}
+
+#[visible_async(compiler = format_temporary_in_a_longer_statement_rustc)]
+async fn format_temporary_in_a_longer_statement() -> usize {
+    let n = format!("{}{}", D::new("t").len(), val(1, 1).await).len() + D::new("u").len();
+    note("after");
+    n
+}
+
+#[test]
+fn format_ends_its_arguments_temporaries() {
+    assert_equivalent(
+        |l| with(l, format_temporary_across_two_awaits),
+        |l| with(l, format_temporary_across_two_awaits_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, format_temporary_in_a_longer_statement),
+        |l| with(l, format_temporary_in_a_longer_statement_rustc),
+    );
+}

@@ -1319,6 +1319,9 @@ impl<'a> Lowerer<'a> {
                 return self.resume_else(els, k);
             }
         }
+        if let Some(flow) = self.lower_if_and_awaits(i, k, &pats) {
+            return flow;
+        }
         let cond = self.lower_cond(&i.cond, k);
         let (s, cond) = match cond {
             Flow::Value(s, c) => (s, c),
@@ -1340,6 +1343,45 @@ impl<'a> Lowerer<'a> {
         } else {
             Flow::Value(s, tokens)
         }
+    }
+
+    /// Forward code of `if l && r.await { .. } else { .. }` where `r` always suspends: the
+    /// `then` block is only reached from the resumed state, so it is not written here too
+    /// (two copies would make two types of any closure or `async` block in it).
+    fn lower_if_and_awaits(
+        &mut self,
+        i: &syn::ExprIf,
+        k: Option<usize>,
+        pats: &[&Pat],
+    ) -> Option<Flow> {
+        let Expr::Binary(b) = &*i.cond else {
+            return None;
+        };
+        let forward = k.is_none_or(|k| !self.an.contains(&*i.cond, k));
+        if !forward
+            || !pats.is_empty()
+            || !matches!(b.op, syn::BinOp::And(_))
+            || self.an.contains_await(&*b.left)
+            || !matches!(strip_parens(&b.right), Expr::Await(_))
+        {
+            return None;
+        }
+        let left = self.verbatim(&b.left);
+        let Flow::Diverges(right) = self.fwd_expr(&b.right, Ctx::Value) else {
+            return None;
+        };
+        let mut else_diverges = false;
+        let els = i.else_branch.as_ref().map(|(_, e)| {
+            let (e, diverges) = self.fwd_else(e);
+            else_diverges = diverges;
+            quote!(else #e)
+        });
+        let tokens = quote!(if #left { #(#right)* } #els);
+        Some(if else_diverges {
+            Flow::Diverges(vec![tokens])
+        } else {
+            Flow::Value(Vec::new(), tokens)
+        })
     }
 
     /// An `else` branch (a block or an `else if`) and whether it always suspends.
@@ -1812,10 +1854,72 @@ impl<'a> Lowerer<'a> {
                     rebuilt.tokens = quote!(#inner #(, #extra)*);
                     tokens = rebuilt.to_token_stream();
                 }
+                if macros::ends_its_temporaries(mac) {
+                    tokens = self.end_macro_temporaries(&args.exprs, tokens);
+                }
                 Flow::Value(stmts, tokens)
             }
             Err(stmts) => Flow::Diverges(stmts),
         }
+    }
+
+    /// `format!` and the printing macros expand to a block whose statement ends their
+    /// arguments' temporaries: those kept across an `.await` in the arguments are dropped
+    /// right after the call, latest first, and are no longer the statement's.
+    fn end_macro_temporaries(&mut self, args: &[Expr], call: TokenStream) -> TokenStream {
+        struct Nodes(std::collections::HashSet<NodeId>);
+        impl<'ast> syn::visit::Visit<'ast> for Nodes {
+            fn visit_expr(&mut self, expr: &'ast Expr) {
+                self.0.insert(node_id(expr));
+                syn::visit::visit_expr(self, expr);
+            }
+        }
+        let mut nodes = Nodes(std::collections::HashSet::new());
+        for arg in args {
+            syn::visit::Visit::visit_expr(&mut nodes, arg);
+        }
+        let mut named: Vec<String> = Vec::new();
+        for frame in &self.frames {
+            if let Frame::Scope { slots, .. } = frame {
+                for slot in slots {
+                    let name = slot.ident.to_string();
+                    let inside = self
+                        .key_nodes
+                        .get(&slot.key)
+                        .is_some_and(|node| nodes.0.contains(node));
+                    if matches!(slot.key, Key::Temp(_))
+                        && inside
+                        && self.materialized.contains(&name)
+                    {
+                        named.push(name);
+                    }
+                }
+            }
+        }
+        if named.is_empty() {
+            return call;
+        }
+        named.sort_by_key(|name| {
+            std::cmp::Reverse(
+                name.trim_start_matches("__tmp")
+                    .parse::<usize>()
+                    .unwrap_or(0),
+            )
+        });
+        for frame in &mut self.frames {
+            if let Frame::Scope { slots, .. } = frame {
+                slots.retain(|slot| !named.contains(&slot.ident.to_string()));
+            }
+        }
+        for name in &named {
+            self.from_state.remove(name);
+        }
+        let drops = named.iter().map(|name| {
+            let ident = hidden(name);
+            quote!(::core::mem::drop(#ident);)
+        });
+        let value = hidden("__value");
+        quote!({ let #value = #call; #(#drops)* #value })
     }
 
     // ----- verbatim code ------------------------------------------------------------------
@@ -1993,6 +2097,13 @@ fn wrap_stmts(stmts: &[TokenStream], last: &TokenStream) -> TokenStream {
         last.clone()
     } else {
         quote!({ #(#stmts)* #last })
+    }
+}
+
+fn strip_parens(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => strip_parens(&p.expr),
+        other => other,
     }
 }
 
