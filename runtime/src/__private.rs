@@ -9,7 +9,9 @@ use core::task::{Context, Poll};
 
 pub use pin_project_lite::pin_project;
 
+mod awaitee;
 mod home;
+pub use awaitee::Awaitee;
 pub use home::{Home, HomeGuard, Occupied};
 
 pub use crate::inspect::{AwaitPoint, FieldKind, FieldLayout, VariantLayout};

@@ -660,7 +660,7 @@ impl<'a> Lowerer<'a> {
         };
         let span = self.an.awaits[k].span;
         let awaitee = awaited.map(|awaited| {
-            let future = quote_spanned!(span=> ::core::future::IntoFuture::into_future(#awaited));
+            let future = quote_spanned!(span=> ::visible_async::__private::Awaitee::new(::core::future::IntoFuture::into_future(#awaited)));
             quote!(__awaitee: #future,)
         });
         let state = hidden("__state");
