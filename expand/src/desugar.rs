@@ -46,6 +46,15 @@ pub fn has_await(expr: &Expr) -> bool {
     find.0
 }
 
+/// Whether any token, at any depth of groups, satisfies `pred` (for macro arguments, which
+/// syn leaves as tokens).
+pub fn any_token(tokens: TokenStream, pred: &impl Fn(&proc_macro2::TokenTree) -> bool) -> bool {
+    tokens.into_iter().any(|tree| {
+        pred(&tree)
+            || matches!(&tree, proc_macro2::TokenTree::Group(g) if any_token(g.stream(), pred))
+    })
+}
+
 pub fn block_has_await(block: &Block) -> bool {
     let mut find = FindAwait(false);
     find.visit_block(block);

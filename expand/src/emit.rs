@@ -62,7 +62,7 @@ impl TypeParams {
             return name.clone();
         }
         let base = match key {
-            Key::Binding(_) | Key::Arg(_) => format!("T{}", camel(&field.to_string())),
+            Key::Binding(_) => format!("T{}", camel(&field.to_string())),
             Key::Temp(n) => format!("TTmp{n}"),
             Key::Iter(n) => format!("TIter{n}"),
         };
@@ -86,10 +86,8 @@ impl TypeParams {
 }
 
 /// One argument of the function as the `Unresumed` variant stores it.
-pub struct Param<'a> {
+pub struct Param {
     pub key: Key,
-    /// The pattern to bind in the body, for arguments that are not a plain identifier.
-    pub pat: Option<&'a syn::Pat>,
     /// The identifier the arm binds the stored argument to.
     pub ident: syn::Ident,
     pub mutable: bool,
@@ -111,7 +109,7 @@ pub struct Written<'a> {
 pub fn emit(
     sig: &Signature,
     an: &Analysis,
-    params: &[Param<'_>],
+    params: &[Param],
     body: &syn::Block,
     written: &Written<'_>,
     option_try: bool,
@@ -123,9 +121,9 @@ pub fn emit(
 
     // Generated locals are hygienic: user code can neither see nor shadow them.
     let (state, cx, awaitee) = (hidden("__state"), hidden("__cx"), hidden("future"));
-    let lower_params: Vec<(Key, Option<&syn::Pat>, syn::Ident, bool)> = params
+    let lower_params: Vec<(Key, syn::Ident, bool)> = params
         .iter()
-        .map(|p| (p.key, p.pat, p.ident.clone(), p.mutable))
+        .map(|p| (p.key, p.ident.clone(), p.mutable))
         .collect();
 
     // Lowering finds the bindings that a newer one shadows while both are kept; they get
@@ -140,10 +138,6 @@ pub fn emit(
         lowerer.unit_output = sig.unit_output;
         lowerer.renamed.clone_from(&renamed);
         lowerer.set_homed(&homed.keys().copied().collect());
-        lowerer.arg_kept = params
-            .iter()
-            .map(|p| p.pat.is_none_or(|pat| matches!(pat, syn::Pat::Wild(_))))
-            .collect();
         let unresumed_code = lowerer.unresumed(&lower_params, body);
         let resume_codes: Vec<TokenStream> = (0..an.awaits.len())
             .map(|k| lowerer.resume(k, &lower_params, body))
@@ -625,7 +619,7 @@ fn checked_copy(written: &Written<'_>) -> TokenStream {
                     .then(|| quote!(let mut #ident = #ident;))
             }
             pat => {
-                let ident = hidden(&format!("__arg{i}"));
+                let ident = crate::params::argument_ident(i, pat);
                 let mutable = crate::params::has_ref_mut(pat).then(|| quote!(mut));
                 Some(quote!(let #mutable #ident = #ident; let #pat = #ident;))
             }

@@ -130,12 +130,8 @@ fn promoted(expr: &Expr) -> bool {
 /// Whether a statement's tokens have an `.await`, also inside macro arguments (which syn does
 /// not parse), closures and `async` blocks: hoisting one temporary too many is harmless.
 fn mentions_await(stmt: &Stmt) -> bool {
-    fn scan(tokens: proc_macro2::TokenStream) -> bool {
-        tokens.into_iter().any(|tree| match tree {
-            proc_macro2::TokenTree::Ident(i) => i == "await",
-            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
-            _ => false,
-        })
-    }
-    scan(quote::ToTokens::to_token_stream(stmt))
+    crate::desugar::any_token(
+        quote::ToTokens::to_token_stream(stmt),
+        &|tree| matches!(tree, proc_macro2::TokenTree::Ident(i) if i == "await"),
+    )
 }

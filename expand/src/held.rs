@@ -120,7 +120,7 @@ impl Rewrite {
             return;
         };
         let value_receiver = matches!(
-            without_parens_ref(&call.receiver),
+            crate::lower::without_parens(&call.receiver),
             Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Macro(_)
         );
         if !value_receiver || leaves_or_suspends(&a.base) {
@@ -266,27 +266,16 @@ impl<'e> Walk<'e> {
     }
 }
 
-fn without_parens_ref(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Paren(p) => without_parens_ref(&p.expr),
-        other => other,
-    }
-}
-
 /// Whether tokens could leave or suspend the code around them (`.await`, `?`, `return`,
 /// `break`, `continue`), which inside an `async` block would mean something else.
 fn leaves_or_suspends(expr: &Expr) -> bool {
-    fn scan(tokens: proc_macro2::TokenStream) -> bool {
-        tokens.into_iter().any(|tree| match tree {
-            proc_macro2::TokenTree::Ident(i) => {
-                i == "await" || i == "return" || i == "break" || i == "continue" || i == "yield"
-            }
-            proc_macro2::TokenTree::Punct(p) => p.as_char() == '?',
-            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
-            proc_macro2::TokenTree::Literal(_) => false,
-        })
-    }
-    scan(quote::ToTokens::to_token_stream(expr))
+    crate::desugar::any_token(quote::ToTokens::to_token_stream(expr), &|tree| match tree {
+        proc_macro2::TokenTree::Ident(i) => {
+            i == "await" || i == "return" || i == "break" || i == "continue" || i == "yield"
+        }
+        proc_macro2::TokenTree::Punct(p) => p.as_char() == '?',
+        _ => false,
+    })
 }
 
 fn without_parens(expr: &mut Expr) -> &mut Expr {

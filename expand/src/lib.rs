@@ -25,7 +25,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, ItemFn, Pat};
 
-use crate::lower::{Key, hidden};
+use crate::lower::Key;
 
 /// Expands `#[visible_async(args)] item`. Never panics: what cannot be lowered becomes a
 /// `compile_error!` next to the untouched original function, so one error shows instead of a
@@ -101,7 +101,7 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
         inputs: &written_inputs,
     };
 
-    let mut params = params(lowered_item, &an);
+    let mut params = params(lowered_item, &an).ok_or_else(|| vec![internal_error()])?;
     if method.is_some()
         && let Some(receiver) = params.first_mut()
     {
@@ -129,43 +129,26 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     })
 }
 
-/// The arguments as `Unresumed` stores them: plain identifiers by name, patterns as hidden
-/// `__argN` values destructured when the body starts (as rustc does, `_` keeps its value to
-/// the end).
-fn params<'a>(item: &'a ItemFn, an: &analyse::Analysis) -> Vec<emit::Param<'a>> {
+/// The arguments as `Unresumed` stores them, by name: after `params::bind_in_body` every
+/// parameter is a plain name (patterns are bound by `let`s in the body). Anything else is a
+/// broken invariant, reported as an internal error.
+fn params(item: &ItemFn, an: &analyse::Analysis) -> Option<Vec<emit::Param>> {
     let mut out = Vec::new();
-    for (i, input) in item.sig.inputs.iter().enumerate() {
+    for input in &item.sig.inputs {
         let FnArg::Typed(pt) = input else { continue };
-        let plain = match &*pt.pat {
-            Pat::Ident(pi)
-                if pi.by_ref.is_none() && pi.subpat.is_none() && analyse::is_binding(pi) =>
-            {
-                an.binding_of.get(&analyse::node_id(pi)).map(|&b| (b, pi))
-            }
-            _ => None,
+        let Pat::Ident(pi) = &*pt.pat else {
+            return None;
         };
-        if let Some((b, pi)) = plain {
-            let ident = pi.ident.clone();
-            let value = ident.clone();
-            out.push(emit::Param {
-                key: Key::Binding(b),
-                pat: None,
-                ident,
-                mutable: pi.mutability.is_some(),
-                value: quote!(#value),
-                receiver: false,
-            });
-        } else {
-            let ident = hidden(&format!("__arg{i}"));
-            out.push(emit::Param {
-                key: Key::Arg(i),
-                pat: Some(&pt.pat),
-                ident: ident.clone(),
-                mutable: false,
-                value: quote!(#ident),
-                receiver: false,
-            });
-        }
+        let &b = an.binding_of.get(&analyse::node_id(pi))?;
+        let ident = pi.ident.clone();
+        let value = ident.clone();
+        out.push(emit::Param {
+            key: Key::Binding(b),
+            ident,
+            mutable: pi.mutability.is_some(),
+            value: quote!(#value),
+            receiver: false,
+        });
     }
-    out
+    Some(out)
 }

@@ -55,10 +55,7 @@ pub fn bind_in_body(item: &ItemFn) -> Option<ItemFn> {
     for (i, input) in item.sig.inputs.iter_mut().enumerate() {
         let FnArg::Typed(pt) = input else { continue };
         let pat = (*pt.pat).clone();
-        let argument = match &pat {
-            Pat::Ident(pi) if is_plain(&pat) => pi.ident.clone(),
-            _ => hidden(&format!("__arg{i}")),
-        };
+        let argument = argument_ident(i, &pat);
         // `ref mut` bindings borrow the argument mutably.
         let mutability = has_ref_mut(&pat).then(<syn::Token![mut]>::default);
         *pt.pat = Pat::Ident(syn::PatIdent {
@@ -83,6 +80,15 @@ pub fn bind_in_body(item: &ItemFn) -> Option<ItemFn> {
     });
     *item.block = block;
     Some(item)
+}
+
+/// The name the `i`-th parameter has in the signature: its own if it is a plain name, else a
+/// hidden `__argN` (the signature, the state machine and the checked copy agree on it).
+pub fn argument_ident(i: usize, pat: &Pat) -> syn::Ident {
+    match pat {
+        Pat::Ident(pi) if is_plain(pat) => pi.ident.clone(),
+        _ => hidden(&format!("__arg{i}")),
+    }
 }
 
 /// A parameter the function can bind directly: a name, maybe `mut`, not `ref`.

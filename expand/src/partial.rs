@@ -237,15 +237,11 @@ impl VisitMut for Apply {
         let mut rests: Vec<(usize, Vec<syn::Ident>)> = self
             .pending
             .iter_mut()
-            .filter(|(decl, _)| matches!(decl, Decl::Let(b, _) if *b == id))
-            .flat_map(|(decl, list)| {
-                let Decl::Let(_, index) = *decl else {
-                    unreachable!("filtered to `let`s")
-                };
-                std::mem::take(list)
-                    .into_iter()
-                    .map(move |(_, idents)| (index, idents))
+            .filter_map(|(decl, list)| match *decl {
+                Decl::Let(block, index) if block == id => Some((index, std::mem::take(list))),
+                _ => None,
             })
+            .flat_map(|(index, list)| list.into_iter().map(move |(_, idents)| (index, idents)))
             .collect();
         // Later positions first, so that earlier insertion points stay valid.
         rests.sort_by_key(|(index, _)| std::cmp::Reverse(*index));

@@ -37,16 +37,7 @@ pub fn signature(item: &ItemFn) -> Signature {
             // The arguments only move into the state: plain names lose `mut`, patterns are
             // taken whole as `__argN` and destructured when the body starts.
             FnArg::Typed(pt) => {
-                let name = match &*pt.pat {
-                    Pat::Ident(pi)
-                        if pi.by_ref.is_none()
-                            && pi.subpat.is_none()
-                            && crate::analyse::is_binding(pi) =>
-                    {
-                        pi.ident.clone()
-                    }
-                    _ => crate::lower::hidden(&format!("__arg{i}")),
-                };
+                let name = crate::params::argument_ident(i, &pt.pat);
                 *pt.pat = Pat::Ident(syn::PatIdent {
                     attrs: Vec::new(),
                     by_ref: None,

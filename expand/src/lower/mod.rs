@@ -55,8 +55,6 @@ pub enum Flow {
 pub enum Key {
     /// A `let`, pattern or parameter binding of the user's.
     Binding(usize),
-    /// A raw argument whose pattern is not a plain identifier (`_`, `(a, b)`).
-    Arg(usize),
     /// A value evaluated before an `.await` in the same statement.
     Temp(usize),
     /// The iterator of a `for` loop with an `.await` in its body.
@@ -155,7 +153,6 @@ pub struct Lowerer<'a> {
     label_count: usize,
     /// Whether `?` must be spelled out (the function returns `Option`).
     pub option_try: bool,
-    pub arg_kept: Vec<bool>,
     /// Whether the function returns `()`.
     pub unit_output: bool,
     /// An operand being lowered has an `.await` after it in its statement (in an enclosing
@@ -247,7 +244,6 @@ impl<'a> Lowerer<'a> {
             from_state: std::collections::HashSet::new(),
             label_count: 0,
             option_try,
-            arg_kept: Vec::new(),
             await_follows: false,
             touched: None,
             unit_output: false,
@@ -349,7 +345,6 @@ impl<'a> Lowerer<'a> {
                     .get(&key)
                     .map(|&node| self.borrows.of_expr(node))
                     .unwrap_or_default(),
-                Key::Arg(_) => continue,
             };
             let holder = crate::receiver::shown(&field.name.to_string()).to_string();
             let holder = if holder.starts_with("__") {
@@ -415,11 +410,7 @@ impl<'a> Lowerer<'a> {
 
     /// The code of the `Unresumed` arm after the arguments are bound: `params` are the
     /// argument bindings (`let` statements for patterns) already emitted by the caller.
-    pub fn unresumed(
-        &mut self,
-        params: &[(Key, Option<&Pat>, syn::Ident, bool)],
-        body: &Block,
-    ) -> TokenStream {
+    pub fn unresumed(&mut self, params: &[(Key, syn::Ident, bool)], body: &Block) -> TokenStream {
         self.arm_loop_depth = 0;
         self.current_arm = None;
         self.frames.push(Frame::Scope {
@@ -427,15 +418,10 @@ impl<'a> Lowerer<'a> {
             body: true,
         });
         let mut out = TokenStream::new();
-        for (key, pat, ident, mutable) in params {
+        for (key, ident, mutable) in params {
             let ident = self.binding_ident(*key, ident);
             self.push_slot(*key, ident.clone(), *mutable);
-            if let Some(pat) = pat {
-                let pat_tokens = self.pat_tokens(pat);
-                out.extend(quote!(let #pat_tokens = #ident;));
-                self.declare_pat(pat);
-                out.extend(self.home_pat(pat));
-            } else if let Key::Binding(b) = key {
+            if let Key::Binding(b) = key {
                 out.extend(self.home_value(*b, Some(&quote!(#ident))));
             }
         }
@@ -449,7 +435,7 @@ impl<'a> Lowerer<'a> {
     pub fn resume(
         &mut self,
         k: usize,
-        params: &[(Key, Option<&Pat>, syn::Ident, bool)],
+        params: &[(Key, syn::Ident, bool)],
         body: &Block,
     ) -> TokenStream {
         self.arm_loop_depth = 0;
@@ -459,12 +445,9 @@ impl<'a> Lowerer<'a> {
             slots: Vec::new(),
             body: true,
         });
-        for (key, pat, ident, mutable) in params {
+        for (key, ident, mutable) in params {
             let ident = self.binding_ident(*key, ident);
             self.push_slot(*key, ident, *mutable);
-            if let Some(pat) = pat {
-                self.declare_pat(pat);
-            }
         }
         let out = self.resume_stmts(&body.stmts, k, true);
         self.frames.pop();
@@ -558,7 +541,6 @@ impl<'a> Lowerer<'a> {
         }
         match key {
             Key::Binding(b) => self.an.is_kept(b, k),
-            Key::Arg(i) => self.arg_kept.get(i).copied().unwrap_or(true),
             Key::Temp(_) | Key::Iter(_) => true,
         }
     }
@@ -752,7 +734,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let name = self.field_name(slot.key, &slot.ident);
                 let from = hidden(&name.to_string());
-                if !(body && matches!(slot.key, Key::Arg(_) | Key::Temp(_))) {
+                if !(body && matches!(slot.key, Key::Temp(_))) {
                     out.push(quote!(let #mutability #ident = #from;));
                 }
             } else if let Key::Binding(b) = slot.key
@@ -1362,7 +1344,7 @@ impl<'a> Lowerer<'a> {
             || !pats.is_empty()
             || !matches!(b.op, syn::BinOp::And(_))
             || self.an.contains_await(&*b.left)
-            || !matches!(strip_parens(&b.right), Expr::Await(_))
+            || !matches!(without_parens(&b.right), Expr::Await(_))
         {
             return None;
         }
@@ -2100,9 +2082,10 @@ fn wrap_stmts(stmts: &[TokenStream], last: &TokenStream) -> TokenStream {
     }
 }
 
-fn strip_parens(expr: &Expr) -> &Expr {
+/// The expression inside any parentheses around it.
+pub fn without_parens(expr: &Expr) -> &Expr {
     match expr {
-        Expr::Paren(p) => strip_parens(&p.expr),
+        Expr::Paren(p) => without_parens(&p.expr),
         other => other,
     }
 }
