@@ -165,9 +165,16 @@ impl Analysis {
             // Declared without a value (`let x;`): held if it is read later (rustc checks it is
             // initialized then), or if it is initialized on every path here (to be dropped at
             // the end of its scope; on some paths only, it has a home as a drop flag).
+            // Read after a use by value, it is `Copy` (rustc rejects a use after a move).
             let copy_like = binding.kind == ValueKind::Copy;
-            return !moved
-                && (used_after || (!copy_like && !self.last_change_in_other_branch(b, k)));
+            let assigned = self.last_change(binding, point).is_some();
+            return assigned
+                && (used_after
+                    || (!moved && !copy_like && !self.last_change_in_other_branch(b, k)));
+        }
+        if binding.kind == ValueKind::Copy {
+            // No drop: it is kept only to be read.
+            return used_after;
         }
         !moved || used_after
     }
@@ -358,17 +365,23 @@ impl Analysis {
     /// Whether the value is gone at `point`: the last event before it (on a path that can lead
     /// to it) is a move.
     fn is_moved_before(&self, binding: &Binding, point: &AwaitPoint) -> bool {
-        let last = binding
+        match self.last_change(binding, point) {
+            // A `Copy` value used by value is still there.
+            Some(event) => event == Event::Move && binding.kind != ValueKind::Copy,
+            None => binding.declared_uninit,
+        }
+    }
+
+    /// The last move or assignment of a binding before `point` on a path that reaches it.
+    fn last_change(&self, binding: &Binding, point: &AwaitPoint) -> Option<Event> {
+        binding
             .events
             .iter()
             .filter(|&&(p, e)| {
                 p < point.pos && e != Event::Use && !self.exclusive(binding, point, p)
             })
-            .max_by_key(|&&(p, _)| p);
-        match last {
-            Some(&(_, event)) => event == Event::Move,
-            None => binding.declared_uninit,
-        }
+            .max_by_key(|&&(p, _)| p)
+            .map(|&(_, event)| event)
     }
 
     /// Whether the value alive at `point` can be read later: a use after it, before the

@@ -33,6 +33,19 @@ pub struct MacroArgs {
 }
 
 impl MacroArgs {
+    /// The macro call again, with `edit` applied to each argument expression.
+    pub fn rebuild_edited(
+        &mut self,
+        mac: &syn::Macro,
+        mut edit: impl FnMut(&mut Expr),
+    ) -> TokenStream {
+        for e in &mut self.exprs {
+            edit(e);
+        }
+        let parts: Vec<TokenStream> = self.exprs.iter().map(ToTokens::to_token_stream).collect();
+        self.rebuild(mac, &parts)
+    }
+
     /// The macro call again, with each argument expression replaced.
     pub fn rebuild(&self, mac: &syn::Macro, exprs: &[TokenStream]) -> TokenStream {
         let mut body = TokenStream::new();

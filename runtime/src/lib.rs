@@ -131,6 +131,11 @@
 //!   moved to locals `__rest0`, .. declared before it, and dropped where rustc drops them.)
 //! - In a `match` whose guard awaits, the scrutinee lives in a pinned home, so an arm cannot
 //!   move a non-`Copy` value out of it (E0507 in the expansion); match on a reference instead.
+//! - A local whose type has no drop glue and that is never used after its `let` (`let c =
+//!   Cell::new(1); f().await;`) stays in the state to the end of its scope; rustc does not keep
+//!   it, so rustc's future is `Sync` here and ours is not. (A local that was borrowed, as by
+//!   `c.set(2)`, rustc keeps to the end of its scope too.) Whether a type has drop glue is not
+//!   in the tokens: drop the value at once (`let _ = Cell::new(1);`) or use it.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement. (The owned value at the root of the chain is kept.)

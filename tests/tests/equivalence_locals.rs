@@ -272,3 +272,45 @@ fn a_late_initialized_local_assigned_from_an_await() {
         );
     }
 }
+
+// Found by the generator: the piece of a loop body that suspends before `late` is assigned
+// declared `let late;` too, and could not infer its type (E0282).
+#[visible_async(compiler = late_init_after_an_await_in_a_loop_rustc)]
+#[allow(unused_variables)] // `late` is never read: that is the case
+async fn late_init_after_an_await_in_a_loop(mut stack: Vec<u32>) {
+    while let Some(x) = stack.pop() {
+        let late;
+        let text;
+        text = val(1, String::from("t")).await;
+        late = stack.get(val(1, 3_usize).await % 4).copied();
+    }
+    pend(1).await;
+}
+
+#[test]
+fn a_late_initialized_local_assigned_after_an_await_in_a_loop() {
+    assert_equivalent(
+        |l| with(l, || late_init_after_an_await_in_a_loop(vec![1, 2])),
+        |l| with(l, || late_init_after_an_await_in_a_loop_rustc(vec![1, 2])),
+    );
+}
+
+// Found by the generator: a late-initialized `Copy` local passed by value to an awaited call
+// and read after a later `.await` was dropped from the state (E0381).
+#[visible_async(compiler = late_copy_passed_by_value_then_read_rustc)]
+async fn late_copy_passed_by_value_then_read(typed: bool) -> u32 {
+    let late;
+    late = val(1, if typed { 6_u32 } else { 7 }).await;
+    let n = val(1, format!("{}", val(1, late).await).len()).await;
+    u32::min(late, val(1, 7_u32).await) + u32::try_from(n).unwrap_or(0)
+}
+
+#[test]
+fn a_late_copy_local_passed_by_value_then_read() {
+    for typed in [true, false] {
+        assert_equivalent(
+            |l| with(l, || late_copy_passed_by_value_then_read(typed)),
+            |l| with(l, || late_copy_passed_by_value_then_read_rustc(typed)),
+        );
+    }
+}

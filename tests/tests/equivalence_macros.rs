@@ -254,12 +254,72 @@ mod async_blocks_made_once {
         1
     }
 
+    #[visible_async(compiler = while_an_awaiting_and_rustc)]
+    async fn while_an_awaiting_and(limit: u32) -> usize {
+        let mut w = 0_u32;
+        let mut total = 0;
+        while w < limit && val(1, true).await {
+            w += 1;
+            total += async move { 12_usize }.await;
+        }
+        total
+    }
+
     #[test]
     fn an_async_block_in_the_then_block_of_an_awaiting_and() {
         for c in [true, false] {
             assert_equivalent(
                 |l| with(l, || after_an_awaiting_and(c)),
                 |l| with(l, || after_an_awaiting_and_rustc(c)),
+            );
+        }
+        for limit in [0, 3] {
+            assert_equivalent(
+                |l| with(l, || while_an_awaiting_and(limit)),
+                |l| with(l, || while_an_awaiting_and_rustc(limit)),
+            );
+        }
+    }
+}
+
+/// `?` and `return` in the arguments of a known macro leave the future, as in the body.
+mod control_flow_in_arguments {
+    use super::ambient::{D, val, with};
+    use visible_async::harness::assert_equivalent;
+    use visible_async::visible_async;
+
+    #[visible_async(compiler = question_mark_in_vec_rustc)]
+    #[allow(clippy::needless_late_init)] // assigned in both branches: that is the case
+    async fn question_mark_in_vec(input: Option<u32>) -> Option<u32> {
+        let v: Vec<u32>;
+        if D::new("c").len() > 0 {
+            v = vec![input.map(|n| n + u32::try_from(D::new("t").len()).unwrap_or(0))?];
+        } else {
+            v = vec![1];
+        }
+        Some(v[val(1, 4_usize).await % v.len()])
+    }
+
+    #[visible_async(compiler = return_in_format_rustc)]
+    #[allow(unreachable_code)] // the `return` leaves before the string is made: that is the case
+    async fn return_in_format(early: bool) -> usize {
+        val(1, ()).await;
+        let s = format!("{}", if early { return 1 } else { 2 });
+        s.len() + val(1, 3).await
+    }
+
+    #[test]
+    fn question_mark_and_return_in_macro_arguments() {
+        for input in [Some(3), None] {
+            assert_equivalent(
+                |l| with(l, || question_mark_in_vec(input)),
+                |l| with(l, || question_mark_in_vec_rustc(input)),
+            );
+        }
+        for early in [true, false] {
+            assert_equivalent(
+                |l| with(l, || return_in_format(early)),
+                |l| with(l, || return_in_format_rustc(early)),
             );
         }
     }

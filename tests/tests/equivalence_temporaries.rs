@@ -439,3 +439,34 @@ fn format_ends_its_arguments_temporaries() {
         |l| with(l, format_temporary_in_a_longer_statement_rustc),
     );
 }
+
+// Found by the generator: a `while` condition whose awaiting `match` makes a temporary. The
+// resumed condition's suspension named no loop inside its labeled block (E0695), and the next
+// iteration, written after it, dropped the state's temporary again (E0382).
+#[visible_async(compiler = while_condition_matches_an_awaited_temporary_rustc)]
+async fn while_condition_matches_an_awaited_temporary(limit: u32) -> u32 {
+    let mut w = 0_u32;
+    while w < limit
+        && (match val(1, D::new("t").len().checked_sub(1)).await {
+            Some(0) => val(1, true).await,
+            _ => false,
+        })
+    {
+        w += 1;
+    }
+    w
+}
+
+#[test]
+fn a_while_condition_matching_an_awaited_temporary() {
+    for limit in [0, 2] {
+        assert_equivalent(
+            |l| with(l, || while_condition_matches_an_awaited_temporary(limit)),
+            |l| {
+                with(l, || {
+                    while_condition_matches_an_awaited_temporary_rustc(limit)
+                })
+            },
+        );
+    }
+}

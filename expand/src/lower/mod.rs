@@ -1336,22 +1336,11 @@ impl<'a> Lowerer<'a> {
         k: Option<usize>,
         pats: &[&Pat],
     ) -> Option<Flow> {
-        let Expr::Binary(b) = &*i.cond else {
-            return None;
-        };
         let forward = k.is_none_or(|k| !self.an.contains(&*i.cond, k));
-        if !forward
-            || !pats.is_empty()
-            || !matches!(b.op, syn::BinOp::And(_))
-            || self.an.contains_await(&*b.left)
-            || !matches!(without_parens(&b.right), Expr::Await(_))
-        {
+        if !forward || !pats.is_empty() {
             return None;
         }
-        let left = self.verbatim(&b.left);
-        let Flow::Diverges(right) = self.fwd_expr(&b.right, Ctx::Value) else {
-            return None;
-        };
+        let (left, right) = self.and_then_suspends(&i.cond)?;
         let mut else_diverges = false;
         let els = i.else_branch.as_ref().map(|(_, e)| {
             let (e, diverges) = self.fwd_else(e);
@@ -1364,6 +1353,26 @@ impl<'a> Lowerer<'a> {
         } else {
             Flow::Value(Vec::new(), tokens)
         })
+    }
+
+    /// A condition `l && r.await` with no `.await` in `l`, in forward code: it is false or it
+    /// suspends, never true. Gives `l` and the code that suspends at `r`; an `if` or `while`
+    /// writes its body only where `r` resumes.
+    fn and_then_suspends(&mut self, cond: &Expr) -> Option<(TokenStream, Vec<TokenStream>)> {
+        let Expr::Binary(b) = cond else {
+            return None;
+        };
+        if !matches!(b.op, syn::BinOp::And(_))
+            || self.an.contains_await(&*b.left)
+            || !matches!(without_parens(&b.right), Expr::Await(_))
+        {
+            return None;
+        }
+        let left = self.verbatim(&b.left);
+        let Flow::Diverges(right) = self.fwd_expr(&b.right, Ctx::Value) else {
+            return None;
+        };
+        Some((left, right))
     }
 
     /// An `else` branch (a block or an `else if`) and whether it always suspends.
@@ -1599,7 +1608,10 @@ impl<'a> Lowerer<'a> {
                 let LoopKind::While(cond) = kind else {
                     return Flow::Value(Vec::new(), quote!(()));
                 };
+                // Written inside a labeled block: a suspension in it names the poll loop.
+                self.arm_loop_depth += 1;
                 let cond = self.lower_cond(cond, Some(k));
+                self.arm_loop_depth -= 1;
                 let (s, cond) = match cond {
                     Flow::Value(s, c) => (s, c),
                     d @ Flow::Diverges(_) => return d,
@@ -1644,14 +1656,18 @@ impl<'a> Lowerer<'a> {
         kind: LoopKind<'_>,
         cond_await: bool,
     ) -> (TokenStream, bool) {
-        match head {
-            Some(j) => {
-                self.arm_loop_depth += 1;
-                let jump = self.suspend(j, None);
-                self.arm_loop_depth -= 1;
-                (jump, true)
-            }
-            None => self.fwd_loop(label, body, kind, cond_await),
+        if let Some(j) = head {
+            self.arm_loop_depth += 1;
+            let jump = self.suspend(j, None);
+            self.arm_loop_depth -= 1;
+            (jump, true)
+        } else {
+            // The next iterations are fresh code: their temporaries are `let`s of their own,
+            // whatever the state held under the same names for the resumed one.
+            let from_state = std::mem::take(&mut self.from_state);
+            let again = self.fwd_loop(label, body, kind, cond_await);
+            self.from_state = from_state;
+            again
         }
     }
 
@@ -1676,18 +1692,31 @@ impl<'a> Lowerer<'a> {
             }
             LoopKind::While(cond) if cond_await => {
                 let pats = let_pats(cond);
-                match self.lower_cond(cond, None) {
-                    Flow::Value(s, c) => {
-                        let c = if s.is_empty() {
-                            c
-                        } else {
-                            quote!({ #(#s)* #c })
-                        };
-                        let (body, _) = self.fwd_block(body, &pats);
-                        (quote!(#label loop { if #c #body else { break; } }), false)
+                let and_then_suspends = if pats.is_empty() {
+                    self.and_then_suspends(cond)
+                } else {
+                    None
+                };
+                if let Some((left, right)) = and_then_suspends {
+                    // The body runs only where the condition resumes.
+                    (
+                        quote!(#label loop { if #left { #(#right)* } else { break; } }),
+                        false,
+                    )
+                } else {
+                    match self.lower_cond(cond, None) {
+                        Flow::Value(s, c) => {
+                            let c = if s.is_empty() {
+                                c
+                            } else {
+                                quote!({ #(#s)* #c })
+                            };
+                            let (body, _) = self.fwd_block(body, &pats);
+                            (quote!(#label loop { if #c #body else { break; } }), false)
+                        }
+                        // The condition always suspends before the body can run.
+                        Flow::Diverges(s) => (quote!(#(#s)*), true),
                     }
-                    // The condition always suspends before the body can run.
-                    Flow::Diverges(s) => (quote!(#(#s)*), true),
                 }
             }
             LoopKind::While(cond) => {
@@ -1927,44 +1956,42 @@ fn deferred_let(decl: &TokenStream) -> TokenStream {
     quote!(#marker! { #decl })
 }
 
-/// Keeps each deferred `let x;` (see `fwd_stmt`) only in arms that mention `x` elsewhere.
+/// Keeps each deferred `let x;` (see `fwd_stmt`) only where the code after it in its block
+/// mentions `x`: a piece of the body that suspends before `x` is assigned cannot infer its type.
 fn resolve_deferred_lets(code: &TokenStream) -> TokenStream {
-    fn walk(tokens: TokenStream, whole: &TokenStream) -> TokenStream {
-        let mut out = Vec::new();
-        let mut iter = tokens.into_iter();
-        while let Some(tt) = iter.next() {
-            match tt {
-                proc_macro2::TokenTree::Ident(ref i) if i == DEFERRED_LET => {
-                    let _bang = iter.next();
-                    let Some(proc_macro2::TokenTree::Group(g)) = iter.next() else {
-                        continue;
-                    };
-                    let name = g
-                        .stream()
-                        .into_iter()
-                        .find_map(|t| match t {
-                            proc_macro2::TokenTree::Ident(i) if i != "let" && i != "mut" => {
-                                Some(i.to_string())
-                            }
-                            _ => None,
-                        })
-                        .unwrap_or_default();
-                    // The declaration itself is one mention.
-                    if count(whole, &name) > 1 {
+    let tokens: Vec<proc_macro2::TokenTree> = code.clone().into_iter().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            proc_macro2::TokenTree::Ident(marker) if marker == DEFERRED_LET => {
+                // `marker ! { let x; }`
+                if let Some(proc_macro2::TokenTree::Group(g)) = tokens.get(i + 2) {
+                    let name = g.stream().into_iter().find_map(|t| match t {
+                        proc_macro2::TokenTree::Ident(id) if id != "let" && id != "mut" => {
+                            Some(id.to_string())
+                        }
+                        _ => None,
+                    });
+                    let rest: TokenStream = tokens[i + 3..].iter().cloned().collect();
+                    if name.is_some_and(|name| count(&rest, &name) > 0) {
                         out.extend(g.stream());
                     }
                 }
-                proc_macro2::TokenTree::Group(g) => {
-                    let mut inner = proc_macro2::Group::new(g.delimiter(), walk(g.stream(), whole));
-                    inner.set_span(g.span());
-                    out.push(proc_macro2::TokenTree::Group(inner));
-                }
-                other => out.push(other),
+                i += 3;
+                continue;
             }
+            proc_macro2::TokenTree::Group(g) => {
+                let mut inner =
+                    proc_macro2::Group::new(g.delimiter(), resolve_deferred_lets(&g.stream()));
+                inner.set_span(g.span());
+                out.push(proc_macro2::TokenTree::Group(inner));
+            }
+            other => out.push(other.clone()),
         }
-        out.into_iter().collect()
+        i += 1;
     }
-    walk(code.clone(), code)
+    out.into_iter().collect()
 }
 
 /// How many times an identifier occurs in tokens.

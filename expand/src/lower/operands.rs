@@ -8,7 +8,7 @@ use syn::Expr;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use super::{Ctx, Flow, Frame, Key, Lowerer, hidden, is_comparison, is_compound_assign};
+use super::{Ctx, Flow, Frame, Key, Lowerer, Slot, hidden, is_comparison, is_compound_assign};
 use crate::analyse::node_id;
 
 impl Lowerer<'_> {
@@ -294,23 +294,43 @@ impl Lowerer<'_> {
             .collect();
         self.touched = Some(Vec::new());
         self.materialize(expr);
+        // The operands of each awaited future too (`f(&D::new(..)).await`), made before it.
+        for base in await_bases(expr) {
+            self.materialize(base);
+        }
         let touched = self.touched.take().unwrap_or_default();
-        if let Some(Frame::Scope { slots, .. }) = self
-            .frames
-            .iter_mut()
-            .rev()
-            .find(|f| matches!(f, Frame::Scope { .. }))
-        {
+        // Those the state holds belong to this expression's scope, also when the resumed arm
+        // took them out of the state in an outer one: they end with it.
+        let held: Vec<String> = touched
+            .iter()
+            .filter(|name| in_state.contains(name))
+            .cloned()
+            .collect();
+        let mut moved_in = Vec::new();
+        let mut scopes = self.frames.iter_mut().rev().filter_map(|f| match f {
+            Frame::Scope { slots, .. } => Some(slots),
+            _ => None,
+        });
+        let innermost = scopes.next();
+        for slots in scopes {
+            let (here, rest): (Vec<Slot>, Vec<Slot>) = std::mem::take(slots)
+                .into_iter()
+                .partition(|slot| held.contains(&slot.ident.to_string()));
+            *slots = rest;
+            moved_in.extend(here);
+        }
+        let moved_names: Vec<String> = moved_in.iter().map(|s| s.ident.to_string()).collect();
+        if let Some(slots) = innermost {
             slots.retain(|slot| {
                 let name = slot.ident.to_string();
                 alive.contains(&name) || !touched.contains(&name) || in_state.contains(&name)
             });
+            slots.extend(moved_in);
         }
-        for ident in touched {
-            if in_state.contains(&ident) && !alive.contains(&ident) {
-                self.from_state.insert(ident);
-            }
-        }
+        self.from_state.extend(
+            held.into_iter()
+                .filter(|name| !alive.contains(name) || moved_names.contains(name)),
+        );
     }
 
     fn live_temps(&self) -> Vec<String> {
@@ -659,4 +679,26 @@ fn strip_parens(value: TokenStream) -> TokenStream {
         }
         _ => value,
     }
+}
+
+/// The futures awaited in an expression (`f(..)` in `f(..).await`), outside closures and
+/// `async` blocks.
+fn await_bases(expr: &Expr) -> Vec<&Expr> {
+    struct Bases<'a>(Vec<&'a Expr>);
+    impl<'a> Visit<'a> for Bases<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Closure(_) | Expr::Async(_) => {}
+                Expr::Await(a) => {
+                    self.0.push(&a.base);
+                    self.visit_expr(&a.base);
+                }
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut bases = Bases(Vec::new());
+    bases.visit_expr(expr);
+    bases.0
 }

@@ -261,6 +261,17 @@ impl VisitMut for Rewrite<'_, '_> {
         }
     }
 
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // The arguments of a known macro are user code too (`vec![x?]`, `format!("{}", return)`).
+        let Some(mut args) = macros::parse(mac) else {
+            return;
+        };
+        let tokens = args.rebuild_edited(mac, |e| self.visit_expr_mut(e));
+        if let Ok(rebuilt) = syn::parse2::<syn::Macro>(tokens) {
+            *mac = rebuilt;
+        }
+    }
+
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
@@ -482,11 +493,7 @@ impl VisitMut for ApplyRenames {
             return;
         };
         let captures = self.captures.next().unwrap_or_default();
-        for e in &mut args.exprs {
-            self.visit_expr_mut(e);
-        }
-        let parts: Vec<TokenStream> = args.exprs.iter().map(ToTokens::to_token_stream).collect();
-        let mut tokens = args.rebuild(mac, &parts);
+        let mut tokens = args.rebuild_edited(mac, |e| self.visit_expr_mut(e));
         if !captures.is_empty()
             && let Ok(mut rebuilt) = syn::parse2::<syn::Macro>(tokens.clone())
         {

@@ -1411,11 +1411,12 @@ impl<'a> Gen<'a> {
         });
         self.declare(&name, ty, mutable, false);
         let m = if mutable { "mut " } else { "" };
-        if self.rng.chance(30) {
+        let decl = if self.rng.chance(30) {
             format!("let {m}{name}: {} = {init};", ty.rust())
         } else {
             format!("let {m}{name} = {init};")
-        }
+        };
+        decl + &borrow_cell(ty, &name)
     }
 
     fn assign_stmt(&mut self, d: usize) -> Option<String> {
@@ -1807,6 +1808,7 @@ impl<'a> Gen<'a> {
             let e = self.expr(ty, Pos::Assign, d);
             let _ = write!(out, "{name} = {e};");
         }
+        out.push_str(&borrow_cell(ty, &name));
         self.local(at).state = State::Init;
         out
     }
@@ -1919,5 +1921,17 @@ impl<'a> Gen<'a> {
             args.push(arg);
         }
         (params.join(", "), args.join(", "))
+    }
+}
+
+/// A statement that borrows a `Cell` local once it has its value (nothing for other types).
+/// rustc keeps a local that has been borrowed until its scope ends; one never used again whose
+/// type has no drop glue (`Cell<u32>`) it does not keep at all, which a macro cannot know (a
+/// documented difference: ours stays in the state, so the future is not `Sync`).
+fn borrow_cell(ty: Ty, name: &str) -> String {
+    if ty == Ty::Cell {
+        format!(" {name}.set({name}.get());")
+    } else {
+        String::new()
     }
 }
