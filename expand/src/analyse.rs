@@ -1137,25 +1137,29 @@ impl Walker<'_> {
 /// reaches it: it creates closures or `async` blocks, whose types are unique to where they are
 /// written, so two copies could not be stored in the same field.
 fn needs_join(rest: &[Stmt]) -> bool {
-    struct Find(bool);
-    impl<'ast> syn::visit::Visit<'ast> for Find {
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
-            self.0 = true;
-        }
-        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
-            self.0 = true;
-        }
-        // Macro arguments (`format!("{}", async { .. }.await)`) are tokens to syn.
-        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            self.0 |= tokens_make_closure(mac.tokens.clone());
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-    }
-    let mut find = Find(false);
+    let mut find = FindClosure(false);
     for stmt in rest {
         syn::visit::Visit::visit_stmt(&mut find, stmt);
     }
     find.0
+}
+
+/// Finds code that makes a closure or an `async` block (whose type is unique to where it is
+/// written).
+pub struct FindClosure(pub bool);
+
+impl<'ast> syn::visit::Visit<'ast> for FindClosure {
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+        self.0 = true;
+    }
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
+        self.0 = true;
+    }
+    // Macro arguments (`format!("{}", async { .. }.await)`) are tokens to syn.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.0 |= tokens_make_closure(mac.tokens.clone());
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// Whether macro tokens may make a closure or an `async` block: an `async` or `move`, or a `|`

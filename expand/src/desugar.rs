@@ -17,6 +17,11 @@
 //!   panic!("..", args) }`, its expansion: the arguments are evaluated only on failure;
 //!   `assert_eq!`/`assert_ne!` (and the `debug_` ones) likewise, with std's message.
 //!
+//! - an `if` or `while` whose condition awaits and whose branches or body make a closure or
+//!   an `async` block binds the condition first (`let __cond: bool = c.await;`), so that the
+//!   code after it is written once, after a join point (each copy of an `async` block would
+//!   be a type of its own).
+//!
 //! The body as written is still what rustc checks (see `emit::checked_copy`).
 
 use proc_macro2::{Span, TokenStream};
@@ -313,6 +318,45 @@ impl Rests {
 
 /// A rewritten construct as an expression. `None` (the construct stays as written, and the
 /// lowering reports what it cannot lower) rather than a panic if it does not parse.
+/// `if c.await { .. } else { .. }` whose branches make a closure or an `async` block, as
+/// `{ let __cond = c.await; if __cond { .. } else { .. } }`: the branches are written once,
+/// after a join point, instead of once for each `.await` of the condition (two copies of an
+/// `async` block are two types). The condition's temporaries end with it in both forms.
+fn bind_condition(ifx: &syn::ExprIf) -> Option<Expr> {
+    let mut find = crate::analyse::FindClosure(false);
+    find.visit_block(&ifx.then_branch);
+    if let Some((_, other)) = &ifx.else_branch {
+        find.visit_expr(other);
+    }
+    if matches!(&*ifx.cond, Expr::Let(_)) || !find.0 {
+        return None;
+    }
+    let name = condition_name();
+    let cond = &ifx.cond;
+    let mut plain = ifx.clone();
+    *plain.cond = syn::parse_quote!(#name);
+    reparse(quote!({ let #name: bool = #cond; #plain }))
+}
+
+/// `while c.await { .. }` whose body makes a closure or an `async` block, as `loop { let
+/// __cond = c.await; if __cond { .. } else { break } }`, for the same reason.
+fn bind_while_condition(w: &syn::ExprWhile) -> Option<Expr> {
+    let mut find = crate::analyse::FindClosure(false);
+    find.visit_block(&w.body);
+    if matches!(&*w.cond, Expr::Let(_)) || !find.0 {
+        return None;
+    }
+    let name = condition_name();
+    let (attrs, label, cond, body) = (&w.attrs, &w.label, &w.cond, &w.body);
+    reparse(
+        quote!(#(#attrs)* #label loop { let #name: bool = #cond; if #name #body else { break } }),
+    )
+}
+
+fn condition_name() -> syn::Ident {
+    syn::Ident::new("__cond", Span::mixed_site())
+}
+
 fn reparse(tokens: TokenStream) -> Option<Expr> {
     syn::parse2(tokens).ok()
 }
@@ -413,6 +457,15 @@ impl VisitMut for Rewrite {
             Expr::Match(m) if m.arms.iter().any(arm_has_await) => Self::bind_scrutinee(m),
             _ => None,
         };
+        let replacement = replacement.or_else(|| match &*expr {
+            Expr::If(ifx) if !is_let_chain(&ifx.cond) && has_await(&ifx.cond) => {
+                bind_condition(ifx)
+            }
+            Expr::While(w) if !is_let_chain(&w.cond) && has_await(&w.cond) => {
+                bind_while_condition(w)
+            }
+            _ => None,
+        });
         if let Some(replacement) = replacement {
             *expr = replacement;
             self.changed = true;

@@ -207,9 +207,10 @@ mod ambient;
 
 /// An `async` block or closure must be written once in the expansion, or each copy would be a
 /// type of its own (E0308 "a different `async` block"): in a macro's arguments inside a loop
-/// (a loop-head join state), and in the `then` block of an `if l && r.await`.
+/// (a loop-head join state), in the `then` block of an `if l && r.await`, and in the branches
+/// of an `if` or the body of a `while` whose condition awaits more than once.
 mod async_blocks_made_once {
-    use super::ambient::{note, pend, val, with};
+    use super::ambient::{lv, note, pend, val, with};
     use visible_async::harness::assert_equivalent;
     use visible_async::visible_async;
 
@@ -263,6 +264,50 @@ mod async_blocks_made_once {
             total += async move { 12_usize }.await;
         }
         total
+    }
+
+    #[visible_async(compiler = branches_of_a_twice_awaiting_condition_rustc)]
+    async fn branches_of_a_twice_awaiting_condition(c: bool) -> usize {
+        let n = if (val(1, c).await || val(1, true).await) && lv("x", 1, c).await {
+            note("then");
+            async move { 1 }.await
+        } else if val(1, c).await {
+            2
+        } else {
+            note("else");
+            val(1, async move { 3 }.await).await
+        };
+        n
+    }
+
+    #[visible_async(compiler = body_of_a_twice_awaiting_while_rustc)]
+    async fn body_of_a_twice_awaiting_while(limit: u32) -> usize {
+        let mut i = 0;
+        let mut n = 0;
+        'outer: while val(1, i < limit).await && val(1, true).await {
+            i += 1;
+            if i == 2 {
+                continue 'outer;
+            }
+            n += async move { 1 }.await;
+        }
+        n
+    }
+
+    #[test]
+    fn an_async_block_after_a_condition_that_awaits_twice() {
+        for c in [true, false] {
+            assert_equivalent(
+                |l| with(l, || branches_of_a_twice_awaiting_condition(c)),
+                |l| with(l, || branches_of_a_twice_awaiting_condition_rustc(c)),
+            );
+        }
+        for limit in [0, 1, 3] {
+            assert_equivalent(
+                |l| with(l, || body_of_a_twice_awaiting_while(limit)),
+                |l| with(l, || body_of_a_twice_awaiting_while_rustc(limit)),
+            );
+        }
     }
 
     #[test]

@@ -1359,7 +1359,7 @@ impl<'a> Lowerer<'a> {
     /// suspends, never true. Gives `l` and the code that suspends at `r`; an `if` or `while`
     /// writes its body only where `r` resumes.
     fn and_then_suspends(&mut self, cond: &Expr) -> Option<(TokenStream, Vec<TokenStream>)> {
-        let Expr::Binary(b) = cond else {
+        let Expr::Binary(b) = without_parens(cond) else {
             return None;
         };
         if !matches!(b.op, syn::BinOp::And(_))
