@@ -21,6 +21,10 @@
 //! }
 //! ```
 //!
+//! Conditions of `if` and `while` and the operands of `&&` and `||` are scopes of their own
+//! (rustc ends their temporaries with them): there the block takes the expression's place,
+//! `if { let __temporary2 = ..; f(&__temporary2).await } { .. }`.
+//!
 //! A temporary is only hoisted when everything the statement evaluates before it is free of
 //! side effects (literals, paths, other hoisted temporaries), so the order of evaluation is
 //! unchanged; it is then dropped when the block ends, which is where the statement ends.
@@ -96,6 +100,21 @@ impl VisitMut for Rewrite {
             }
         }
     }
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        // A condition is a scope of its own, and so is each operand of `&&` and `||`: their
+        // temporaries drop when they end (`region.rs` makes them terminating scopes), so a
+        // block in their place holds them.
+        match expr {
+            Expr::If(i) => self.hold_in_scope(&mut i.cond),
+            Expr::While(w) => self.hold_in_scope(&mut w.cond),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                self.hold_in_scope(&mut b.left);
+                self.hold_in_scope(&mut b.right);
+            }
+            _ => {}
+        }
+    }
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
     fn visit_expr_async_mut(&mut self, _: &mut syn::ExprAsync) {}
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
@@ -129,6 +148,20 @@ impl Rewrite {
         self.count += 1;
         let base = &a.base;
         *a.base = syn::parse_quote!(async { #base.await });
+    }
+
+    /// An expression that is a scope of its own, with the temporaries to hold in it held by a
+    /// block in its place. (Not a `let` of a `let` chain, whose bindings must stay visible.)
+    fn hold_in_scope(&mut self, expr: &mut Expr) {
+        if matches!(expr, Expr::Let(_)) {
+            return;
+        }
+        self.receiver_with_its_future(expr);
+        let lets = self.hoist(expr);
+        if !lets.is_empty() {
+            let value = &*expr;
+            *expr = syn::parse_quote!({ #(#lets)* #value });
+        }
     }
 
     /// Replaces the temporaries to hold in `expr` by hidden locals and returns their `let`s,
@@ -258,7 +291,6 @@ impl<'e> Walk<'e> {
                 value,
                 Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Macro(_)
             )
-            && !crate::desugar::has_await(value)
     }
 
     fn take(&mut self, value: &'e mut Expr) {

@@ -470,3 +470,75 @@ fn a_while_condition_matching_an_awaited_temporary() {
         );
     }
 }
+
+// Found by the generator: a field's base built around an `.await` (`(Holder { n: f().await,
+// .. }).n`) is still a temporary of the statement, held across the later `.await`; and an `if`
+// or `while` condition, like each operand of `&&`, holds its temporaries to its own end.
+#[visible_async(compiler = temporary_built_around_an_await_rustc)]
+#[allow(clippy::let_and_return)] // a statement, not a tail: that is the case
+async fn temporary_built_around_an_await() -> u32 {
+    let x = lv(
+        "outer",
+        1,
+        (Holder {
+            d: D::new("h"),
+            n: lv("inner", 1, 4_u32).await,
+        })
+        .n,
+    )
+    .await;
+    x
+}
+
+#[visible_async(compiler = condition_temporaries_rustc)]
+async fn condition_temporaries(k: u32) -> u32 {
+    if lv(
+        "if",
+        1,
+        (Holder {
+            d: D::new("h"),
+            n: lv("n", 1, k).await,
+        })
+        .n,
+    )
+    .await
+        % 17
+        == 3
+    {
+        note("then");
+    }
+    let mut i = 0;
+    while lv(
+        "while",
+        1,
+        (Holder {
+            d: D::new("w"),
+            n: i,
+        })
+        .n,
+    )
+    .await
+        < k
+    {
+        i += 1;
+        note("body");
+    }
+    if i > 0 && lv("and", 1, &D::new("r")).await.len() > 0 {
+        note("then 2");
+    }
+    i
+}
+
+#[test]
+fn temporaries_of_conditions_and_of_values_built_around_an_await() {
+    assert_equivalent(
+        |l| with(l, temporary_built_around_an_await),
+        |l| with(l, temporary_built_around_an_await_rustc),
+    );
+    for k in [0, 2, 3] {
+        assert_equivalent(
+            |l| with(l, || condition_temporaries(k)),
+            |l| with(l, || condition_temporaries_rustc(k)),
+        );
+    }
+}
