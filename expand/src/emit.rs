@@ -7,7 +7,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::analyse::Analysis;
-use crate::lower::{Field, Key, Lowerer, hidden};
+use crate::lower::{ArmCode, Field, Key, Lowerer, hidden};
 use crate::signature::Signature;
 
 /// `event ()` → `event()`: token text tidied for a doc line.
@@ -103,6 +103,9 @@ pub struct Written<'a> {
     pub an: &'a Analysis,
     /// The parameters as written.
     pub inputs: &'a [&'a syn::FnArg],
+    /// Pattern parameters are bound by `let`s at the start of the lowered body, which holds
+    /// the user's body as a block of its own.
+    pub params_bound_in_body: bool,
 }
 
 #[allow(clippy::too_many_lines)]
@@ -136,10 +139,13 @@ pub fn emit(
     let (lowerer, unresumed_code, resume_codes) = loop {
         let mut lowerer = Lowerer::new(an, &borrows, name.clone(), option_try);
         lowerer.unit_output = sig.unit_output;
+        // With pattern parameters bound in the body, the user's body is a block of its own
+        // inside it, already spanned as written.
+        lowerer.tail_in_users_block = !written.params_bound_in_body;
         lowerer.renamed.clone_from(&renamed);
         lowerer.set_homed(&homed.keys().copied().collect());
         let unresumed_code = lowerer.unresumed(&lower_params, body);
-        let resume_codes: Vec<TokenStream> = (0..an.awaits.len())
+        let resume_codes: Vec<ArmCode> = (0..an.awaits.len())
             .map(|k| lowerer.resume(k, &lower_params, body))
             .collect();
         let mut fresh: Vec<usize> = lowerer
@@ -276,7 +282,6 @@ pub fn emit(
                 }
             })
             .collect();
-        let code = &resume_codes[k];
         let output = hidden("__output");
         let take = if decls.is_empty() {
             quote!(#replace::#variant)
@@ -288,10 +293,22 @@ pub fn emit(
                 ::core::unreachable!()
             };
         };
+        let param_keys: Vec<Key> = params.iter().map(|p| p.key).collect();
+        let locals: Vec<TokenStream> = fields
+            .iter()
+            .filter(|f| !param_keys.contains(&f.key))
+            .map(|f| {
+                let binding = &f.binding;
+                let mutability = (f.homed
+                    || (f.mutable && !f.rebound && matches!(f.key, Key::Binding(_))))
+                .then(|| quote!(mut));
+                quote!(let #mutability #binding = #binding;)
+            })
+            .collect();
+        let code = in_users_block(&take, &locals, &resume_codes[k], written);
         if point.join {
             suspend_arms.push(quote! {
                 #proj::#variant { .. } => {
-                    #take
                     #code
                 }
             });
@@ -299,7 +316,6 @@ pub fn emit(
             suspend_arms.push(quote! {
                 #proj::#variant { __awaitee: #awaitee, .. } => {
                     let #output = ::core::task::ready!(::core::future::Future::poll(#awaitee, #cx));
-                    #take
                     #code
                 }
             });
@@ -391,6 +407,16 @@ pub fn emit(
         });
         quote!(#replace::Unresumed { #(#binds),* })
     };
+    let unresumed_code = in_users_block(
+        &quote! {
+            let #unresumed_pattern = #state.as_mut().project_replace(#name::Panicked) else {
+                ::core::unreachable!()
+            };
+        },
+        &[],
+        &unresumed_code,
+        written,
+    );
 
     let homes = homes(&lowerer, an, &homed, &name, &mut types);
     let home_layouts = lowerer.homed_sorted().map(|b| {
@@ -496,9 +522,6 @@ pub fn emit(
             ::visible_async::__private::trace(&*#state);
             match #state.as_mut().project() {
                 #proj::Unresumed { .. } => {
-                    let #unresumed_pattern = #state.as_mut().project_replace(#name::Panicked) else {
-                        ::core::unreachable!()
-                    };
                     #unresumed_code
                 }
                 #(#suspend_arms)*
@@ -508,6 +531,28 @@ pub fn emit(
         });
         #finish
     })
+}
+
+/// An arm's code after its values are taken out of the state (`take`). One that ends with the
+/// body's tail value becomes `take; return Poll::Ready({ let x = x; ..; code; tail })`, the
+/// block spanned by the user's body, with the body's locals (`locals`, not the parameters)
+/// moved into it: rustc drops a tail's temporaries before or after the block's locals by the
+/// edition of the block's span (before in 2024, after in 2021), and after the parameters'
+/// values in both, so they drop as in the user's `async fn`.
+fn in_users_block(
+    take: &TokenStream,
+    locals: &[TokenStream],
+    arm: &ArmCode,
+    written: &Written<'_>,
+) -> TokenStream {
+    let (prelude, code) = (&arm.prelude, &arm.code);
+    if !arm.ends_in_tail {
+        return quote!(#take #prelude #code);
+    }
+    let mut block =
+        proc_macro2::Group::new(proc_macro2::Delimiter::Brace, quote!(#(#locals)* #code));
+    block.set_span(written.body.brace_token.span.join());
+    quote!(#take #prelude return ::core::task::Poll::Ready(#block);)
 }
 
 /// The struct of the pinned homes, beside the state, and the code that builds it; `None` if
@@ -596,7 +641,9 @@ fn checked_copy(written: &Written<'_>) -> TokenStream {
         }
         fn visit_item_mut(&mut self, _: &mut syn::Item) {}
     }
-    let Written { body, an, inputs } = *written;
+    let Written {
+        body, an, inputs, ..
+    } = *written;
     let mut split = Split {
         an,
         split: Vec::new(),

@@ -99,6 +99,7 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
         body: &item.block,
         an: written.as_ref().unwrap_or(&an),
         inputs: &written_inputs,
+        params_bound_in_body: bound.is_some(),
     };
 
     let mut params = params(lowered_item, &an).ok_or_else(|| vec![internal_error()])?;

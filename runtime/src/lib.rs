@@ -117,9 +117,10 @@
 //!   after it (`t.1.len()`): then `t` is dropped whole at the next `.await`.
 //! - A temporary receiver with its future (`t().m().await`) is held in an `async` block
 //!   around the call, a compiler future: the state shows the block, not `m`'s future. Its
-//!   temporaries drop when the call completes, at the end of the statement, but a block's tail
-//!   expression drops them before the block's locals, as edition 2024 does, in edition 2021
-//!   crates too.
+//!   temporaries drop when the call completes, at the end of the statement, but in a block's
+//!   tail expression that awaits they drop before the block's locals, as edition 2024 does, in
+//!   edition 2021 crates too. (A tail's other temporaries follow the crate's edition: the
+//!   blocks they end keep the user's spans, whose edition rustc reads.)
 //! - A method called on an awaited value (`make().await.bump().await` with `bump(&mut self)`)
 //!   gets E0716 in the expansion: bind the value first (`let mut c = make().await;`).
 //! - A `match` on a value whose arms both move out of it and borrow it across an `.await` (`(a,

@@ -155,6 +155,11 @@ pub struct Lowerer<'a> {
     pub option_try: bool,
     /// Whether the function returns `()`.
     pub unit_output: bool,
+    /// Whether the body's tail may end an arm as a bare value, for the caller to put in a
+    /// block spanned by the user's body (see [`Lowerer::finish_body`]).
+    pub tail_in_users_block: bool,
+    /// Whether the arm being lowered ends so.
+    ends_in_tail: bool,
     /// An operand being lowered has an `.await` after it in its statement (in an enclosing
     /// expression), so its temporaries are kept like those before an `.await` of its own.
     await_follows: bool,
@@ -247,6 +252,8 @@ impl<'a> Lowerer<'a> {
             await_follows: false,
             touched: None,
             unit_output: false,
+            tail_in_users_block: false,
+            ends_in_tail: false,
         }
     }
 
@@ -410,24 +417,29 @@ impl<'a> Lowerer<'a> {
 
     /// The code of the `Unresumed` arm after the arguments are bound: `params` are the
     /// argument bindings (`let` statements for patterns) already emitted by the caller.
-    pub fn unresumed(&mut self, params: &[(Key, syn::Ident, bool)], body: &Block) -> TokenStream {
+    pub fn unresumed(&mut self, params: &[(Key, syn::Ident, bool)], body: &Block) -> ArmCode {
         self.arm_loop_depth = 0;
         self.current_arm = None;
+        self.ends_in_tail = false;
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
             body: true,
         });
-        let mut out = TokenStream::new();
+        let mut prelude = TokenStream::new();
         for (key, ident, mutable) in params {
             let ident = self.binding_ident(*key, ident);
             self.push_slot(*key, ident.clone(), *mutable);
             if let Key::Binding(b) = key {
-                out.extend(self.home_value(*b, Some(&quote!(#ident))));
+                prelude.extend(self.home_value(*b, Some(&quote!(#ident))));
             }
         }
-        out.extend(self.body_rest(&body.stmts, 0));
+        let out = self.body_rest(&body.stmts, 0);
         self.frames.pop();
-        resolve_deferred_lets(&out)
+        ArmCode {
+            prelude,
+            code: resolve_deferred_lets(&out),
+            ends_in_tail: self.ends_in_tail,
+        }
     }
 
     /// The resume code of `SuspendK`, after the awaited output is in `__output` and the
@@ -437,9 +449,10 @@ impl<'a> Lowerer<'a> {
         k: usize,
         params: &[(Key, syn::Ident, bool)],
         body: &Block,
-    ) -> TokenStream {
+    ) -> ArmCode {
         self.arm_loop_depth = 0;
         self.current_arm = Some(k);
+        self.ends_in_tail = false;
         self.from_state.clear();
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
@@ -451,7 +464,11 @@ impl<'a> Lowerer<'a> {
         }
         let out = self.resume_stmts(&body.stmts, k, true);
         self.frames.pop();
-        resolve_deferred_lets(&out)
+        ArmCode {
+            prelude: TokenStream::new(),
+            code: resolve_deferred_lets(&out),
+            ends_in_tail: self.ends_in_tail,
+        }
     }
 
     /// Statements of the body from `start` on, ending in `return Poll::Ready(..)`.
@@ -465,7 +482,7 @@ impl<'a> Lowerer<'a> {
     /// `()`, unless the body ends by diverging (`return x;`): then the statements go inside the
     /// `Ready(..)`, where a block ending in a diverging statement takes any type, as in rustc.
     fn finish_body(
-        &self,
+        &mut self,
         mut out: Vec<TokenStream>,
         tail: Option<TokenStream>,
         diverged: bool,
@@ -475,7 +492,16 @@ impl<'a> Lowerer<'a> {
             return quote!(#(#out)*);
         }
         if let Some(tail) = tail {
-            out.push(Self::complete(&tail));
+            if self.tail_in_users_block && may_make_temporaries(&tail) {
+                // Whether the tail's temporaries drop before or after the locals depends on
+                // the edition of the block it ends (`region.rs`, `resolve_block`): the caller
+                // puts the arm in a block spanned by the user's body, so the user's edition
+                // decides, as for the `async fn`.
+                self.ends_in_tail = true;
+                out.push(tail);
+            } else {
+                out.push(Self::complete(&tail));
+            }
             return quote!(#(#out)*);
         }
         if stmts.last().is_some_and(ends_by_diverging) {
@@ -1949,6 +1975,33 @@ enum StmtOut {
 }
 
 const DEFERRED_LET: &str = "__visible_async_deferred_let";
+
+/// The code of one arm of `poll`.
+pub struct ArmCode {
+    /// The parameters' pinned homes, filled when the body starts (`Unresumed` only).
+    pub prelude: TokenStream,
+    pub code: TokenStream,
+    /// The code ends with the body's tail expression, its value (not `return ..`): the arm
+    /// must be `return Poll::Ready({ .. })` with the block spanned by the user's body.
+    pub ends_in_tail: bool,
+}
+
+/// Whether a tail expression may make temporaries that a destructor runs for: it calls a
+/// method, borrows, indexes or expands a macro (a path, a literal, a call of paths do not).
+fn may_make_temporaries(tail: &TokenStream) -> bool {
+    let trees: Vec<proc_macro2::TokenTree> = tail.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(i, tree)| match tree {
+        proc_macro2::TokenTree::Punct(p) => {
+            matches!(p.as_char(), '&' | '!')
+                || (p.as_char() == '.'
+                    && matches!(trees.get(i + 2), Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis))
+        }
+        proc_macro2::TokenTree::Group(g) => {
+            g.delimiter() == proc_macro2::Delimiter::Bracket || may_make_temporaries(&g.stream())
+        }
+        _ => false,
+    })
+}
 
 /// A `let x;` that [`resolve_deferred_lets`] keeps only in arms that mention `x` elsewhere.
 fn deferred_let(decl: &TokenStream) -> TokenStream {

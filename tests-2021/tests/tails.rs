@@ -1,0 +1,77 @@
+//! Tail-expression temporaries in an edition 2021 crate: rustc drops them after the body's
+//! locals (edition 2024 drops them before), with or without an `.await` before the tail.
+
+#![deny(warnings)]
+
+use visible_async::harness::{assert_equivalent, Log};
+use visible_async::leaf::yield_now;
+use visible_async::visible_async;
+
+struct D(&'static str, Log);
+
+impl D {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl Drop for D {
+    fn drop(&mut self) {
+        self.1.push(format!("drop {}", self.0));
+    }
+}
+
+#[visible_async(compiler = tail_without_await_rustc)]
+async fn tail_without_await(log: Log) -> usize {
+    let _n = D("n", log.clone());
+    D("t", log.clone()).len()
+}
+
+#[visible_async(compiler = tail_after_await_rustc)]
+async fn tail_after_await(log: Log) -> usize {
+    let _kept = D("kept", log.clone());
+    yield_now().await;
+    let _after = D("after", log.clone());
+    D("t", log.clone()).len() + D("u", log.clone()).len()
+}
+
+#[visible_async(compiler = tail_with_a_parameter_rustc)]
+async fn tail_with_a_parameter(log: Log, p: D) -> usize {
+    yield_now().await;
+    p.len() + D("t", log.clone()).len()
+}
+
+#[visible_async(compiler = tail_with_pattern_parameters_rustc)]
+async fn tail_with_pattern_parameters(log: Log, (a, _b): (D, D)) -> usize {
+    let _local = D("local", log.clone());
+    yield_now().await;
+    a.len() + D("t", log.clone()).len()
+}
+
+#[visible_async(compiler = tail_of_a_block_rustc)]
+async fn tail_of_a_block(log: Log) -> usize {
+    let n = {
+        let _inner = D("inner", log.clone());
+        yield_now().await;
+        D("t", log.clone()).len()
+    };
+    log.push("after the block");
+    n
+}
+
+#[test]
+fn tail_temporaries_drop_after_the_locals() {
+    assert_equivalent(tail_without_await, tail_without_await_rustc);
+    assert_equivalent(tail_after_await, tail_after_await_rustc);
+    assert_equivalent(
+        |log: Log| tail_with_a_parameter(log.clone(), D("p", log)),
+        |log: Log| tail_with_a_parameter_rustc(log.clone(), D("p", log)),
+    );
+    assert_equivalent(
+        |log: Log| tail_with_pattern_parameters(log.clone(), (D("a", log.clone()), D("b", log))),
+        |log: Log| {
+            tail_with_pattern_parameters_rustc(log.clone(), (D("a", log.clone()), D("b", log)))
+        },
+    );
+    assert_equivalent(tail_of_a_block, tail_of_a_block_rustc);
+}
