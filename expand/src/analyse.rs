@@ -415,10 +415,26 @@ impl Analysis {
                             .iter()
                             .any(|&(at, right)| at == pos && point.path.contains(&right))))
         };
-        later
-            .chain(wrapped)
-            .find(certain)
-            .is_some_and(|&(_, event)| event != Event::Init)
+        let read = |mut path: Box<dyn Iterator<Item = &(u32, Event)> + '_>| {
+            path.find(certain)
+                .is_some_and(|&(_, event)| event != Event::Init)
+        };
+        // In a loop (around the binding's declaration), the rest of the iteration runs, then
+        // either the next iteration (its start up to here) or the code after the loop.
+        let innermost = point
+            .loops
+            .iter()
+            .filter(|&&(start, _)| binding.decl_pos < start)
+            .max_by_key(|&&(start, _)| start);
+        let Some(&(start, end)) = innermost else {
+            return read(Box::new(later.chain(wrapped)));
+        };
+        let rest_of_iteration = later.clone().filter(move |&&(pos, _)| pos <= end);
+        let after_loop = later.filter(move |&&(pos, _)| pos > end);
+        let next_iteration = wrapped.clone().filter(move |&&(pos, _)| pos >= start);
+        let outer = wrapped.filter(move |&&(pos, _)| pos < start);
+        read(Box::new(rest_of_iteration.clone().chain(next_iteration)))
+            || read(Box::new(rest_of_iteration.chain(after_loop).chain(outer)))
     }
 
     /// Whether `pos` can run after `point`: later in the source, or anywhere in a loop around

@@ -314,3 +314,61 @@ fn a_late_copy_local_passed_by_value_then_read() {
         );
     }
 }
+
+// Found by the generator: a `match` on a literal whose guard awaits was refused (the resumed
+// `match` reads the scrutinee again: a literal reads as it is).
+#[visible_async(compiler = awaiting_guard_on_a_literal_rustc)]
+async fn awaiting_guard_on_a_literal(c: bool) -> u32 {
+    let _d = D::new("d");
+    match false {
+        true if val(1, c).await => 1,
+        false if val(1, c).await => {
+            note("arm");
+            2
+        }
+        _ => 3,
+    }
+}
+
+#[test]
+fn an_awaiting_guard_on_a_literal() {
+    for c in [true, false] {
+        assert_equivalent(
+            |l| with(l, || awaiting_guard_on_a_literal(c)),
+            |l| with(l, || awaiting_guard_on_a_literal_rustc(c)),
+        );
+    }
+}
+
+// Found by the generator: an `async move` block that takes a shadowed (renamed) local out of
+// its pinned home named it as written in its code, not as taken (E0425); and a `Copy` value
+// moved into a block in a loop and assigned after it was not kept for the next iteration
+// (E0381): the rest of the iteration, then either the next one or the code after the loop.
+#[visible_async(compiler = shadowed_by_an_async_block_of_it_rustc)]
+async fn shadowed_by_an_async_block_of_it(mut p: u32) -> u32 {
+    let Some(n) = val(0, Some(4_u32)).await else {
+        return 0;
+    };
+    if let Some(m) = Some(5_u32) {
+        let n = async move {
+            let _d = D::new("in the block");
+            n + m
+        }
+        .await;
+        for _ in [1_u32, 2] {
+            let x = async move { p }.await;
+            note(format!("x {x}"));
+        }
+        p = 17 + n;
+    }
+    pend(1).await;
+    p
+}
+
+#[test]
+fn a_local_shadowed_by_an_async_block_of_it() {
+    assert_equivalent(
+        |l| with(l, || shadowed_by_an_async_block_of_it(3)),
+        |l| with(l, || shadowed_by_an_async_block_of_it_rustc(3)),
+    );
+}

@@ -1556,6 +1556,10 @@ impl<'a> Lowerer<'a> {
     /// borrow, across the `.await`: the local it is a place of gets a pinned home. Errors if
     /// the scrutinee is not such a place.
     fn home_scrutinee(&mut self, scrutinee: &Expr) -> bool {
+        if matches!(without_parens(scrutinee), Expr::Lit(_)) {
+            // A literal is read again as it is.
+            return true;
+        }
         let Some(root) = crate::analyse::guard_scrutinee_root(scrutinee) else {
             self.errors.push(syn::Error::new(
                 scrutinee.span(),

@@ -289,7 +289,9 @@ pub(super) struct Inside {
 /// home (`let x = x.home();`, then `x.value` inside).
 #[derive(Default)]
 struct Around {
-    takes: Vec<syn::Ident>,
+    /// The guard of each homed local a `move` one takes, and the name its code uses for it (the
+    /// name as written: a renamed local's guard has a hidden name).
+    takes: Vec<(syn::Ident, syn::Ident)>,
     homes: Vec<syn::Ident>,
 }
 
@@ -462,13 +464,13 @@ impl CollectRenames<'_, '_> {
             let mut around = Around::default();
             for (b, _) in self.lowerer.an.mentions(node) {
                 if let Some(guard) = self.lowerer.guards.get(&b) {
-                    let list = if by_move {
-                        &mut around.takes
-                    } else {
-                        &mut around.homes
-                    };
-                    if !list.contains(guard) {
-                        list.push(guard.clone());
+                    if by_move {
+                        let written = self.lowerer.an.bindings[b].ident.clone();
+                        if !around.takes.iter().any(|(g, _)| g == guard) {
+                            around.takes.push((guard.clone(), written));
+                        }
+                    } else if !around.homes.contains(guard) {
+                        around.homes.push(guard.clone());
                     }
                 }
             }
@@ -559,7 +561,10 @@ impl VisitMut for ApplyRenames {
                 let around = self.around.next().unwrap_or_default();
                 syn::visit_mut::visit_expr_mut(self, expr);
                 if !around.takes.is_empty() || !around.homes.is_empty() {
-                    let takes = around.takes.iter().map(|x| quote!(let #x = #x.take();));
+                    let takes = around
+                        .takes
+                        .iter()
+                        .map(|(guard, written)| quote!(let #written = #guard.take();));
                     let homes = around.homes.iter().map(|x| quote!(let #x = #x.home();));
                     *expr = syn::parse_quote!({ #(#takes)* #(#homes)* #expr });
                 }
