@@ -542,3 +542,45 @@ fn temporaries_of_conditions_and_of_values_built_around_an_await() {
         );
     }
 }
+
+// Found by the generator: a field of a value (`(Holder { .. }).n`) made before a later `.await`
+// of the same statement, in a macro's arguments or an array, is a temporary to the end of the
+// statement; it was dropped when its field was read.
+#[visible_async(compiler = field_of_a_value_before_an_await_in_format_rustc)]
+async fn field_of_a_value_before_an_await_in_format(p: u32) {
+    note(format!(
+        "{}-{}",
+        (Holder {
+            d: D::new("h"),
+            n: p
+        })
+        .n,
+        lv("later", 1, false).await
+    ));
+}
+
+#[visible_async(compiler = field_of_a_value_before_an_awaited_index_rustc)]
+#[allow(clippy::let_and_return)] // a statement, not a tail: that is the case
+async fn field_of_a_value_before_an_awaited_index() -> u32 {
+    let v = [
+        lv("first", 1, 3_u32).await,
+        (Holder {
+            d: D::new("h"),
+            n: 2_u32,
+        })
+        .n,
+    ][lv("index", 1, 1_usize).await];
+    v
+}
+
+#[test]
+fn a_field_of_a_value_made_before_an_await() {
+    assert_equivalent(
+        |l| with(l, || field_of_a_value_before_an_await_in_format(3)),
+        |l| with(l, || field_of_a_value_before_an_await_in_format_rustc(3)),
+    );
+    assert_equivalent(
+        |l| with(l, field_of_a_value_before_an_awaited_index),
+        |l| with(l, field_of_a_value_before_an_awaited_index_rustc),
+    );
+}

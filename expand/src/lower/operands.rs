@@ -230,7 +230,9 @@ impl Lowerer<'_> {
             stmts.extend(s);
             let in_place = match expr {
                 Expr::MethodCall(m) => i == 0 && !self.an.consumes(m),
+                // A field of a value (`(Holder { .. }).n`): the value is a temporary.
                 Expr::Reference(_)
+                | Expr::Field(_)
                 | Expr::Unary(syn::ExprUnary {
                     op: syn::UnOp::Deref(_),
                     ..
@@ -241,9 +243,15 @@ impl Lowerer<'_> {
             // A method call's result is often a reference into its receiver (`x.name()`):
             // keeping it would keep a borrow; only the owned value at the root of a chain
             // (`Noisy::new(..)` in `Noisy::new(..).name().len()`) is made a temporary.
+            let field_base = matches!(expr, Expr::Field(_));
+            let inner = if field_base {
+                super::without_parens(child)
+            } else {
+                child
+            };
             let is_value = place_root(child).is_none()
                 && !matches!(
-                    child,
+                    inner,
                     Expr::Paren(_)
                         | Expr::Group(_)
                         | Expr::MethodCall(_)
@@ -259,6 +267,7 @@ impl Lowerer<'_> {
                 let temp = self.temp(child);
                 self.materialized.insert(temp.to_string());
                 let span = child.span();
+                let v = if field_base { strip_parens(v) } else { v };
                 stmts.push(quote_spanned!(span=> let #temp = #v;));
                 parts.push(temp.to_token_stream());
             } else {
