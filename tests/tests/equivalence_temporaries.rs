@@ -584,3 +584,29 @@ fn a_field_of_a_value_made_before_an_await() {
         |l| with(l, field_of_a_value_before_an_awaited_index_rustc),
     );
 }
+
+// Found by the generator: a temporary made before an `.await` inside an awaited expression
+// (`t` before `val(1, 3).await`, inside the future `lv("outer", ..)` awaits) ends with its
+// statement, also when the statement resumes at the outer `.await`; it lived into the next one.
+#[visible_async(compiler = temporary_inside_an_awaited_future_with_an_await_rustc)]
+async fn temporary_inside_an_awaited_future_with_an_await() {
+    let _d = D::new("d");
+    assert_eq!(
+        lv(
+            "outer",
+            1,
+            D::new("t").len().checked_sub(0).unwrap_or(val(1, 3).await)
+        )
+        .await,
+        1
+    );
+    let _next = lv("next", 1, true).await;
+}
+
+#[test]
+fn a_temporary_inside_an_awaited_future_that_awaits() {
+    assert_equivalent(
+        |l| with(l, temporary_inside_an_awaited_future_with_an_await),
+        |l| with(l, temporary_inside_an_awaited_future_with_an_await_rustc),
+    );
+}

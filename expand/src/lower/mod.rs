@@ -1178,10 +1178,9 @@ impl<'a> Lowerer<'a> {
                 };
                 let plain_base = !self.an.contains_await(&*a.base);
                 if k == Some(index) {
-                    if plain_base {
-                        // Register the awaited expression's temporaries, alive until here.
-                        self.register_temporaries(&a.base);
-                    }
+                    // Register the awaited expression's temporaries, alive until here (with
+                    // `.await`s inside, those the state holds).
+                    self.register_temporaries(&a.base);
                     return Flow::Value(Vec::new(), output(ctx));
                 }
                 // Temporaries in the awaited expression live to the end of the statement, across
