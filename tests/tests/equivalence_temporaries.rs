@@ -560,7 +560,6 @@ async fn field_of_a_value_before_an_await_in_format(p: u32) {
 }
 
 #[visible_async(compiler = field_of_a_value_before_an_awaited_index_rustc)]
-#[allow(clippy::let_and_return)] // a statement, not a tail: that is the case
 async fn field_of_a_value_before_an_awaited_index() -> u32 {
     let v = [
         lv("first", 1, 3_u32).await,
@@ -570,7 +569,9 @@ async fn field_of_a_value_before_an_awaited_index() -> u32 {
         })
         .n,
     ][lv("index", 1, 1_usize).await];
-    v
+    // A tuple's field: its parentheses are the tuple's.
+    let w = [(8_u32, false).0, lv("second", 1, 1_u32).await][0];
+    v + w
 }
 
 #[test]

@@ -267,7 +267,12 @@ impl Lowerer<'_> {
                 let temp = self.temp(child);
                 self.materialized.insert(temp.to_string());
                 let span = child.span();
-                let v = if field_base { strip_parens(v) } else { v };
+                // `(Holder { .. }).n`: the value without its parentheses (not a tuple's).
+                let v = if field_base && matches!(child, Expr::Paren(_)) {
+                    strip_parens(v)
+                } else {
+                    v
+                };
                 stmts.push(quote_spanned!(span=> let #temp = #v;));
                 parts.push(temp.to_token_stream());
             } else {
