@@ -34,7 +34,8 @@ use crate::lower::hidden;
 /// The body with the parts that `let` patterns leave behind in locals kept, or `None` if it
 /// has no such pattern (or no `.await`).
 pub fn keep_rests(body: &Block) -> Option<Block> {
-    if !crate::desugar::block_has_await(body) {
+    // Tokens, not syntax: an `.await` in a macro's arguments counts.
+    if !crate::macros::tokens_await(&body.to_token_stream()) {
         return None;
     }
     let mut find = Find::default();

@@ -14,7 +14,7 @@
 #[path = "equivalence/ambient.rs"]
 mod ambient;
 
-use ambient::{D, note, pend, val, with};
+use ambient::{D, lv, note, pend, val, with};
 use visible_async::harness::assert_equivalent;
 use visible_async::visible_async;
 
@@ -250,5 +250,30 @@ fn mut_parameters_beside_patterns() {
     assert_equivalent(
         |l| with(l, || mut_and_pattern(1, (2, 3), "n=".into())),
         |l| with(l, || mut_and_pattern_rustc(1, (2, 3), "n=".into())),
+    );
+}
+
+// Found by the generator: with the body's only `.await` in a macro's arguments, the part a
+// pattern parameter leaves (`_` in `(n, _)`) was dropped at that `.await`.
+#[visible_async(compiler = left_part_with_the_await_in_a_macro_rustc)]
+async fn left_part_with_the_await_in_a_macro((n, _): (u32, D), tail: D) -> usize {
+    let mut v = vec![n.wrapping_sub(lv("in vec!", 1, n).await)];
+    v.push(1);
+    v.len() + tail.len()
+}
+
+#[test]
+fn the_left_part_of_a_parameter_with_the_await_in_a_macro() {
+    assert_equivalent(
+        |l| {
+            with(l, || {
+                left_part_with_the_await_in_a_macro((3, D::new("left")), D::new("tail"))
+            })
+        },
+        |l| {
+            with(l, || {
+                left_part_with_the_await_in_a_macro_rustc((3, D::new("left")), D::new("tail"))
+            })
+        },
     );
 }
