@@ -988,8 +988,8 @@ impl Walker<'_> {
                 }
                 any
             }
-            Expr::Loop(l) => self.in_loop(&l.body, |w| w.block(&l.body)),
-            Expr::While(wh) => self.in_loop(&wh.body, |w| {
+            Expr::Loop(l) => self.in_loop(&l.body, None, |w| w.block(&l.body)),
+            Expr::While(wh) => self.in_loop(&wh.body, Some(&wh.cond), |w| {
                 w.scopes.push(Vec::new());
                 let cond = w.cond(&wh.cond);
                 let body = w.block(&wh.body);
@@ -998,7 +998,7 @@ impl Walker<'_> {
             }),
             Expr::ForLoop(f) => {
                 let head = self.expr(&f.expr, Ctx::Move);
-                let body = self.in_loop(&f.body, |w| {
+                let body = self.in_loop(&f.body, None, |w| {
                     w.scopes.push(Vec::new());
                     w.declare_pat(&f.pat, false);
                     let body = w.block(&f.body);
@@ -1062,7 +1062,13 @@ impl Walker<'_> {
         self.expr(cond, Ctx::Move)
     }
 
-    fn in_loop(&mut self, body: &Block, f: impl FnOnce(&mut Self) -> bool) -> bool {
+    /// A loop's body (and its condition, evaluated each iteration), visited by `f`.
+    fn in_loop(
+        &mut self,
+        body: &Block,
+        cond: Option<&Expr>,
+        f: impl FnOnce(&mut Self) -> bool,
+    ) -> bool {
         let start = self.tick();
         let index = self.loops.len();
         self.loops.push((start, u32::MAX));
@@ -1070,9 +1076,14 @@ impl Walker<'_> {
         let end = self.tick();
         self.an.loop_ends.insert(start, end);
         self.loops.truncate(index);
-        if any && self.closure_depth == 0 && needs_join(&body.stmts) {
-            // The body makes closures or `async` blocks: it must exist once, so every
-            // iteration starts from a join point at the head of the loop.
+        let cond_makes_closure = cond.is_some_and(|cond| {
+            let mut find = FindClosure(false);
+            syn::visit::Visit::visit_expr(&mut find, cond);
+            find.0
+        });
+        if any && self.closure_depth == 0 && (needs_join(&body.stmts) || cond_makes_closure) {
+            // The body (or the condition) makes closures or `async` blocks: it must exist
+            // once, so every iteration starts from a join point at the head of the loop.
             let node = self.stack.last().copied().unwrap_or_default();
             let point = self.an.awaits.len();
             self.an.awaits.push(AwaitPoint {

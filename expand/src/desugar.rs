@@ -482,6 +482,25 @@ impl VisitMut for Rewrite {
         syn::visit_mut::visit_stmt_mut(self, stmt);
     }
 
+    /// The arguments of a known macro are code too (`format!("{}", { assert!(..); x })`).
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if !crate::macros::tokens_await(&mac.tokens) {
+            return;
+        }
+        let Some(mut args) = crate::macros::parse(mac) else {
+            return;
+        };
+        let changed = self.changed;
+        self.changed = false;
+        let tokens = args.rebuild_edited(mac, |e| self.visit_expr_mut(e));
+        if self.changed
+            && let Ok(rebuilt) = syn::parse2::<syn::Macro>(tokens)
+        {
+            *mac = rebuilt;
+        }
+        self.changed |= changed;
+    }
+
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 

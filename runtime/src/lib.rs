@@ -122,7 +122,10 @@
 //!   edition 2021 crates too. (A tail's other temporaries follow the crate's edition: the
 //!   blocks they end keep the user's spans, whose edition rustc reads.)
 //! - A method called on an awaited value (`make().await.bump().await` with `bump(&mut self)`)
-//!   gets E0716 in the expansion: bind the value first (`let mut c = make().await;`).
+//!   gets E0716 in the expansion: bind the value first (`let mut c = make().await;`). With
+//!   another `.await` later in the statement (`f(make().await.len()).await`), an awaited
+//!   receiver is dropped when the call returns; rustc keeps it to the end of the statement
+//!   (whether the method takes `self` decides, and the name does not tell).
 //! - A `match` on a value whose arms both move out of it and borrow it across an `.await` (`(a,
 //!   b) => drop(b)` beside `(ref a, ref b) => f().await`) gets E0716 in the expansion; so does
 //!   a `match &mut x` whose awaiting guard keeps an arm's `&mut` binding.

@@ -372,3 +372,31 @@ fn a_local_shadowed_by_an_async_block_of_it() {
         |l| with(l, || shadowed_by_an_async_block_of_it_rustc(3)),
     );
 }
+
+// ----- values of loops --------------------------------------------------------------------
+
+// Found by the generator: a `loop` whose only `break` carries an awaited value has type `!`
+// in the code before the `.await` (the `break` is only in the resumed code): an operator on
+// it did not type-check (E0277 "`!` % i32").
+#[visible_async(compiler = loop_value_after_an_await_rustc)]
+async fn loop_value_after_an_await() -> u32 {
+    let x = ({
+        let mut i = 0_u32;
+        loop {
+            i += 1;
+            if i > 3 {
+                break val(1, i).await;
+            }
+        }
+    }) % 2;
+    note(format!("x {x}"));
+    x
+}
+
+#[test]
+fn a_loop_whose_value_is_awaited_in_its_break() {
+    assert_equivalent(
+        |l| with(l, loop_value_after_an_await),
+        |l| with(l, loop_value_after_an_await_rustc),
+    );
+}

@@ -207,8 +207,9 @@ mod ambient;
 
 /// An `async` block or closure must be written once in the expansion, or each copy would be a
 /// type of its own (E0308 "a different `async` block"): in a macro's arguments inside a loop
-/// (a loop-head join state), in the `then` block of an `if l && r.await`, and in the branches
-/// of an `if` or the body of a `while` whose condition awaits more than once.
+/// (a loop-head join state), in the `then` block of an `if l && r.await`, in the branches
+/// of an `if` or the body of a `while` whose condition awaits more than once, and in the
+/// condition of a `while` (a loop-head join state too).
 mod async_blocks_made_once {
     use super::ambient::{lv, note, pend, val, with};
     use visible_async::harness::assert_equivalent;
@@ -294,8 +295,33 @@ mod async_blocks_made_once {
         n
     }
 
+    #[visible_async(compiler = async_block_in_a_while_condition_rustc)]
+    async fn async_block_in_a_while_condition(limit: u32) -> u32 {
+        let mut w = 0_u32;
+        while w < limit
+            && async move {
+                note("condition");
+                val(1, true).await
+            }
+            .await
+        {
+            w += 1;
+            if w == 2 {
+                continue;
+            }
+            pend(1).await;
+        }
+        w
+    }
+
     #[test]
     fn an_async_block_after_a_condition_that_awaits_twice() {
+        for limit in [0, 1, 3] {
+            assert_equivalent(
+                |l| with(l, || async_block_in_a_while_condition(limit)),
+                |l| with(l, || async_block_in_a_while_condition_rustc(limit)),
+            );
+        }
         for c in [true, false] {
             assert_equivalent(
                 |l| with(l, || branches_of_a_twice_awaiting_condition(c)),
@@ -436,5 +462,21 @@ mod assert_messages {
             |l| with(l, || failing_assert_ne(v())),
             |l| with(l, || failing_assert_ne_rustc(v())),
         );
+        for c in [true, false] {
+            assert_equivalent(
+                |l| with(l, || assert_in_a_format_argument(c)),
+                |l| with(l, || assert_in_a_format_argument_rustc(c)),
+            );
+        }
+    }
+
+    // Found by the generator: an `assert!` in a block in another macro's arguments evaluated
+    // its message whether or not it failed.
+    #[visible_async(compiler = assert_in_a_format_argument_rustc)]
+    async fn assert_in_a_format_argument(c: bool) -> String {
+        format!("{}", {
+            assert!(val(1, c).await, "message {}", lv("message", 1, 1_u32).await);
+            5
+        })
     }
 }

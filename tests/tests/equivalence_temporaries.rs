@@ -611,3 +611,65 @@ fn a_temporary_inside_an_awaited_future_that_awaits() {
         |l| with(l, temporary_inside_an_awaited_future_with_an_await_rustc),
     );
 }
+
+// Found by the generator: a value made by resumed code and used in place, with an `.await`
+// later in the statement (or the `.await` of the future it is part of), is a temporary to the
+// end of the statement: a value built around an `.await` whose field is read, a borrowed
+// awaited value.
+#[visible_async(compiler = resumed_values_used_in_place_rustc)]
+async fn resumed_values_used_in_place() -> u32 {
+    note(format!(
+        "{} {}",
+        13_u32,
+        lv("outer", 1, D::len(&val(1, D::new("received")).await)).await
+    ));
+    let x = (Holder {
+        d: D::new("h"),
+        n: lv("a", 1, 2_u32).await,
+    })
+    .n + lv("b", 1, 3_u32).await;
+    let y = ((Holder {
+        d: D::new("i"),
+        n: lv("c", 1, 2_u32).await,
+    })
+    .n)
+        .wrapping_add(lv("d", 1, 3_u32).await);
+    x + y
+}
+
+#[test]
+fn values_made_by_resumed_code_used_in_place() {
+    assert_equivalent(
+        |l| with(l, resumed_values_used_in_place),
+        |l| with(l, resumed_values_used_in_place_rustc),
+    );
+}
+
+// Found by the generator: a `for` head's temporaries live to the end of the loop (rustc
+// matches on the iterator): one in a macro's arguments before an `.await` there was missing
+// from the states of the body's `.await`s (E0063) and was not dropped at the loop's end.
+#[visible_async(compiler = for_head_temporary_in_a_macro_rustc)]
+#[allow(clippy::useless_vec)] // a macro's arguments: that is the case
+async fn for_head_temporary_in_a_macro(v: Vec<u32>) -> u32 {
+    let mut t = 0;
+    for x in vec![
+        (Holder {
+            d: D::new("head"),
+            n: 8,
+        })
+        .n,
+        v[(async move { 1_usize }.await) % v.len()],
+    ] {
+        t += lv("body", 1, x).await;
+    }
+    note("after the loop");
+    t
+}
+
+#[test]
+fn a_for_head_temporary_in_a_macro() {
+    assert_equivalent(
+        |l| with(l, || for_head_temporary_in_a_macro(vec![1, 2])),
+        |l| with(l, || for_head_temporary_in_a_macro_rustc(vec![1, 2])),
+    );
+}

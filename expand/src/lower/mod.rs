@@ -1186,7 +1186,14 @@ impl<'a> Lowerer<'a> {
                 // Temporaries in the awaited expression live to the end of the statement, across
                 // the `.await`.
                 let base = match k {
-                    Some(k) => self.resume_expr(&a.base, k, Ctx::Value),
+                    Some(k) => {
+                        // What the resumed base makes is held across its own `.await` too.
+                        let saved = self.await_follows;
+                        self.await_follows = true;
+                        let base = self.resume_expr(&a.base, k, Ctx::Value);
+                        self.await_follows = saved;
+                        base
+                    }
                     None if plain_base => {
                         let (s, v) = self.materialize(&a.base);
                         Flow::Value(s, v)
@@ -1715,9 +1722,11 @@ impl<'a> Lowerer<'a> {
         self.arm_loop_depth += 1;
         let out = match kind {
             LoopKind::Loop => {
-                // A body that suspends on every path, with no `break` before, diverges.
-                let (body, diverged) = self.fwd_block(body, &[]);
-                (quote!(#label loop #body), diverged && !self.broken_at(at))
+                // A `loop` that no `break` leaves diverges (it suspends, returns or runs on),
+                // also when its `break`s are after an `.await` (`break f().await`) and so
+                // only in the resumed code: here it has type `!`.
+                let (body, _) = self.fwd_block(body, &[]);
+                (quote!(#label loop #body), !self.broken_at(at))
             }
             LoopKind::While(cond) if cond_await => {
                 let pats = let_pats(cond);
@@ -1790,6 +1799,11 @@ impl<'a> Lowerer<'a> {
         if in_body || at_head {
             self.push_slot(key, iter.clone(), true);
             out.extend(self.rebinds(k.unwrap_or_default()));
+            if self.an.contains_await(&*f.expr) {
+                // The head's temporaries live to the end of the loop (rustc's `match` on the
+                // iterator): those the state holds are alive here.
+                self.register_temporaries(&f.expr);
+            }
         } else {
             // `for x in (S { .. })` needs its parentheses; a call argument does not.
             let head_expr = match &*f.expr {
@@ -1841,6 +1855,7 @@ impl<'a> Lowerer<'a> {
         } else {
             out.push(self.fwd_for_loop(f, &iter));
         }
+        out.extend(self.temporaries_end());
         self.frames.pop();
         Flow::Value(Vec::new(), quote!({ #(#out)* }))
     }

@@ -23,13 +23,58 @@ impl Lowerer<'_> {
             return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         };
         match self.lower_operands(&children, k) {
-            Ok((stmts, parts)) => {
+            Ok((mut stmts, mut parts)) => {
+                self.hold_resumed_value(expr, &children, k, &mut stmts, &mut parts);
                 let value = self.rebuild(expr, &parts);
                 self.consume_temps(&children);
                 Flow::Value(stmts, value)
             }
             Err(stmts) => Flow::Diverges(stmts),
         }
+    }
+
+    /// A value made by resumed code and used in place (`(Holder { n: f().await, .. }).n`,
+    /// `&f().await`) is a temporary of the statement: with an `.await` later in the
+    /// statement, it is bound to a hidden local the state keeps across it. (Not a method's
+    /// receiver, `f().await.m()`: kept, it would be an error if `m` takes `self`, which the
+    /// name does not tell; as it is, it drops when the call returns.)
+    fn hold_resumed_value(
+        &mut self,
+        expr: &Expr,
+        children: &[(&Expr, Ctx)],
+        k: Option<usize>,
+        stmts: &mut Vec<TokenStream>,
+        parts: &mut [TokenStream],
+    ) {
+        let Some(k) = k else {
+            return;
+        };
+        let Some(h) = children.iter().position(|(c, _)| self.an.contains(*c, k)) else {
+            return;
+        };
+        let (child, ctx) = children[h];
+        let in_place = match expr {
+            Expr::Reference(_) | Expr::Field(_) => true,
+            Expr::Binary(b) => is_comparison(&b.op),
+            _ => false,
+        };
+        let value = matches!(
+            super::without_parens(child),
+            Expr::Await(_) | Expr::Call(_) | Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_)
+        );
+        if !(self.await_follows && ctx == Ctx::Place && in_place && value) {
+            return;
+        }
+        let temp = self.temp(child);
+        self.materialized.insert(temp.to_string());
+        let v = std::mem::replace(&mut parts[h], temp.to_token_stream());
+        let v = if matches!(child, Expr::Paren(_)) {
+            strip_parens(v)
+        } else {
+            v
+        };
+        let span = child.span();
+        stmts.push(quote_spanned!(span=> let #temp = #v;));
     }
 
     /// Once an expression has run, the temporaries holding its operands were moved into it:
@@ -307,11 +352,7 @@ impl Lowerer<'_> {
             .map(|f| f.name.to_string())
             .collect();
         self.touched = Some(Vec::new());
-        self.materialize(expr);
-        // The operands of each awaited future too (`f(&D::new(..)).await`), made before it.
-        for base in await_bases(expr) {
-            self.materialize(base);
-        }
+        self.touch_temporaries(expr);
         let touched = self.touched.take().unwrap_or_default();
         // Those the state holds belong to this expression's scope, also when the resumed arm
         // took them out of the state in an outer one: they end with it.
@@ -345,6 +386,24 @@ impl Lowerer<'_> {
             held.into_iter()
                 .filter(|name| !alive.contains(name) || moved_names.contains(name)),
         );
+    }
+
+    /// Names (as [`Self::materialize`] would make them) the temporaries an expression with
+    /// `.await`s can make: its own, those of each awaited future (`f(&D::new(..)).await`),
+    /// and those in the arguments of known macros (`vec![(S { .. }).n, f().await]`).
+    fn touch_temporaries(&mut self, expr: &Expr) {
+        self.materialize(expr);
+        for base in await_bases(expr) {
+            self.materialize(base);
+        }
+        let an = self.an;
+        for mac in macro_calls(expr) {
+            if let Some(args) = an.macros.get(&node_id(mac)) {
+                for arg in &args.exprs {
+                    self.touch_temporaries(arg);
+                }
+            }
+        }
     }
 
     fn live_temps(&self) -> Vec<String> {
@@ -715,4 +774,25 @@ fn await_bases(expr: &Expr) -> Vec<&Expr> {
     let mut bases = Bases(Vec::new());
     bases.visit_expr(expr);
     bases.0
+}
+
+/// The macro calls in an expression, outside closures and `async` blocks (not inside other
+/// macros' arguments: those are found from their macro).
+fn macro_calls(expr: &Expr) -> Vec<&syn::Macro> {
+    struct Calls<'a>(Vec<&'a syn::Macro>);
+    impl<'a> Visit<'a> for Calls<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_macro(&mut self, mac: &'a syn::Macro) {
+            self.0.push(mac);
+        }
+        fn visit_item(&mut self, _: &'a syn::Item) {}
+    }
+    let mut calls = Calls(Vec::new());
+    calls.visit_expr(expr);
+    calls.0
 }
