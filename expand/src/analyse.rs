@@ -60,8 +60,9 @@ pub struct Binding {
     declared_uninit: bool,
     /// The `if`/`match` branches each event is in, by position.
     event_branches: HashMap<u32, Vec<NodeId>>,
-    /// For `x = <expr>` assignments: the position of the `Init` event and the right side.
-    assigned_by: Vec<(u32, NodeId)>,
+    /// The positions of the `Init` events of `x = <expr>` assignments whose right side can
+    /// leave before it has a value.
+    assigned_by: Vec<u32>,
     /// Bound to a value without drop glue (`let r = &x;`, `let n = 5;`): keeping it only
     /// matters if it is used again.
     borrow_only: bool,
@@ -406,14 +407,12 @@ impl Analysis {
                 .get(&pos)
                 .is_none_or(|branches| branches.iter().all(|b| point.path.contains(b)))
         };
+        // An assignment whose right side can leave (`x = f().await?`, `x = match .. { ..
+        // => break }`) may not happen, before it as inside it: the old value may still be read
+        // (after a `break`) or dropped.
         let certain = |&&(pos, event): &&(u32, Event)| {
             event != Event::Init
-                || (unconditional(pos)
-                    && (!doubt_inits
-                        || !binding
-                            .assigned_by
-                            .iter()
-                            .any(|&(at, right)| at == pos && point.path.contains(&right))))
+                || (unconditional(pos) && (!doubt_inits || !binding.assigned_by.contains(&pos)))
         };
         let read = |mut path: Box<dyn Iterator<Item = &(u32, Event)> + '_>| {
             path.find(certain)
@@ -841,13 +840,14 @@ impl Walker<'_> {
                 let left = self.expr(&a.left, Ctx::Assign);
                 // `x = match x { .. => f().await, .. => break }`: the new value is not certain
                 // to arrive from an `.await` inside the right side.
+                // (Only a right side that can leave, by `?`, `return`, `break` or `continue`:
+                // resumed at its `.await`, another one always assigns.)
                 if let Expr::Path(p) = &*a.left
                     && let Some(&b) = self.an.uses.get(&node_id(p))
                     && let Some(&(pos, Event::Init)) = self.an.bindings[b].events.last()
+                    && can_leave(&a.right)
                 {
-                    self.an.bindings[b]
-                        .assigned_by
-                        .push((pos, node_id(&*a.right)));
+                    self.an.bindings[b].assigned_by.push(pos);
                 }
                 right_first | left
             }
@@ -1539,4 +1539,33 @@ pub fn consumes_receiver(name: &str) -> bool {
 pub fn tokens_text<T: ToTokens + Spanned>(node: &T) -> String {
     let tokens = crate::receiver::as_written(node.to_token_stream());
     crate::emit::tidy_tokens(&tokens.to_string())
+}
+
+/// Whether an expression can leave the code around it before it has a value: `?`, `return`,
+/// `break` or `continue` outside the closures and `async` blocks in it (a `break` of a loop
+/// inside it counts too, conservatively).
+fn can_leave(expr: &Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Closure(_) | Expr::Async(_) => {}
+                Expr::Try(_) | Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => {
+                    self.0 = true;
+                }
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.0 |= crate::desugar::any_token(mac.tokens.clone(), &|tree| match tree {
+                TokenTree::Ident(i) => i == "return" || i == "break" || i == "continue",
+                TokenTree::Punct(p) => p.as_char() == '?',
+                _ => false,
+            });
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find(false);
+    syn::visit::Visit::visit_expr(&mut find, expr);
+    find.0
 }

@@ -92,7 +92,9 @@
 //! - `.await` inside an unknown macro, in the guard of `matches!`, or a macro that awaits by
 //!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
 //! - An `.await` in the guard of a `match` on an element at a computed index (`v[i + 1]`):
-//!   bind a reference to it first.
+//!   bind a reference to it first. A closure or `async` block in a `match` whose guard awaits
+//!   (the resumed `match` runs its arms again, and two copies would be two types): await the
+//!   guard's value in a `let` before the `match`.
 //! - Recursion: a direct self-call awaited gets rustc's own E0733 ("recursion in an async fn
 //!   requires boxing"); boxed recursion works when the boxed future is coerced to
 //!   `Pin<Box<dyn Future<Output = T> + '_>>` (the state cannot hold a box of its own type, so

@@ -400,3 +400,84 @@ fn a_loop_whose_value_is_awaited_in_its_break() {
         |l| with(l, loop_value_after_an_await_rustc),
     );
 }
+
+// ----- assignments from an `.await` ---------------------------------------------------------
+
+// Found by the generator: a `Copy` value overwritten by `x = f().await` was dropped from the
+// state before the assignment but kept at its `.await` (E0381 in the arm between). An
+// assignment whose right side cannot leave always happens once resumed; one that can
+// (`x = f().await?`) may not happen, so the old value is kept up to it.
+#[visible_async(compiler = overwritten_from_an_await_in_a_loop_rustc)]
+async fn overwritten_from_an_await_in_a_loop(mut p: u32, n: u32) -> u32 {
+    let mut stack = vec![4_u32, 5];
+    while let Some(x) = stack.pop() {
+        if x < 18 {
+            for _ in 0..(n % 4) {
+                pend(1).await;
+            }
+        }
+        p = async move { val(1, x).await }.await;
+    }
+    p + val(1, p).await
+}
+
+#[visible_async(compiler = overwritten_by_a_question_mark_in_a_loop_rustc)]
+async fn overwritten_by_a_question_mark_in_a_loop(mut p: u32, n: u32, d: D) -> Option<usize> {
+    let mut stack = vec![4_u32, 5];
+    let mut s = D::new("s0");
+    while let Some(x) = stack.pop() {
+        if x < 18 {
+            for _ in 0..(n % 4) {
+                pend(1).await;
+            }
+        }
+        p = val(1, Some(x)).await?;
+        s = val(1, if x == 4 { None } else { Some(D::new("s1")) }).await?;
+    }
+    Some(p as usize + d.len() + s.len())
+}
+
+#[test]
+fn a_value_overwritten_from_an_await_in_a_loop() {
+    assert_equivalent(
+        |l| with(l, || overwritten_from_an_await_in_a_loop(1, 2)),
+        |l| with(l, || overwritten_from_an_await_in_a_loop_rustc(1, 2)),
+    );
+    assert_equivalent(
+        |l| {
+            with(l, || {
+                overwritten_by_a_question_mark_in_a_loop(1, 2, D::new("d"))
+            })
+        },
+        |l| {
+            with(l, || {
+                overwritten_by_a_question_mark_in_a_loop_rustc(1, 2, D::new("d"))
+            })
+        },
+    );
+}
+
+// A `match` whose guard awaits runs its arms again from that arm when it resumes: a closure or
+// `async` block there is an error (see `ui/match_guard_await.rs`), but one in an earlier arm, or
+// in the awaiting guard itself, is written once and works.
+#[visible_async(compiler = async_blocks_around_an_awaiting_guard_rustc)]
+async fn async_blocks_around_an_awaiting_guard(n: usize) -> usize {
+    match n {
+        7 => async move { val(1, 70).await }.await,
+        m if async move { val(1, m > 2).await }.await => {
+            note("guarded");
+            m
+        }
+        _ => 0,
+    }
+}
+
+#[test]
+fn async_blocks_around_an_awaiting_guard_that_are_written_once() {
+    for n in [7, 3, 1] {
+        assert_equivalent(
+            |l| with(l, || async_blocks_around_an_awaiting_guard(n)),
+            |l| with(l, || async_blocks_around_an_awaiting_guard_rustc(n)),
+        );
+    }
+}

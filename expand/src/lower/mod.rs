@@ -1479,6 +1479,19 @@ impl<'a> Lowerer<'a> {
         if awaiting_guard && !self.home_scrutinee(&m.expr) {
             return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         }
+        if awaiting_guard && let Some(made) = arm_making_closure(m, self.an) {
+            // The resumed `match` runs its arms again from the suspended one: those arms are
+            // written more than once, and two copies of a closure are two types.
+            if k.is_none() {
+                self.errors.push(syn::Error::new(
+                    made,
+                    "#[visible_async] cannot yet lower a closure or an `async` block in a \
+                     `match` whose guard awaits: await the guard's value in a `let` before \
+                     the `match` (or move the closure out of the arm)",
+                ));
+            }
+            return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
+        }
         let resumed = k.and_then(|k| m.arms.iter().position(|arm| self.an.contains(arm, k)));
         let (first, resumed_guard) = match (k, resumed) {
             (Some(k), Some(i)) => {
@@ -2239,4 +2252,41 @@ pub fn hoisted_items(body: &Block, an: &Analysis) -> Vec<syn::Item> {
     };
     syn::visit::Visit::visit_block(&mut collect, body);
     collect.items
+}
+
+/// The span of the first closure or `async` block in the arms that a `match` whose guard
+/// awaits writes twice (in a macro's arguments, the macro's): those the resumed `match` runs
+/// again, from the first arm whose guard awaits on (its body; the guards after it).
+fn arm_making_closure(m: &syn::ExprMatch, an: &crate::analyse::Analysis) -> Option<Span> {
+    struct Find(Option<Span>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+            self.0.get_or_insert(c.span());
+        }
+        fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+            self.0.get_or_insert(a.async_token.span);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            let mut find = crate::analyse::FindClosure(false);
+            find.visit_macro(mac);
+            if find.0 {
+                self.0.get_or_insert(mac.path.span());
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let first = m
+        .arms
+        .iter()
+        .position(|arm| arm_guard(arm).is_some_and(|g| an.contains_await(g)))?;
+    let mut find = Find(None);
+    for (i, arm) in m.arms.iter().enumerate().skip(first) {
+        if i > first
+            && let Some(guard) = arm_guard(arm)
+        {
+            syn::visit::Visit::visit_expr(&mut find, guard);
+        }
+        syn::visit::Visit::visit_expr(&mut find, &arm.body);
+    }
+    find.0
 }

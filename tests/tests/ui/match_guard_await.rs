@@ -1,6 +1,7 @@
 // An `.await` in a match guard works when the `match` can read its scrutinee again on resuming:
 // a local, a field of one, a value (bound first). An element at a computed index is not such a
-// place: a spanned error says to bind it. `matches!` guards are not lowered at all.
+// place: a spanned error says to bind it. `matches!` guards are not lowered at all. A closure
+// or `async` block in such a `match` would be written twice: a spanned error says what to do.
 use visible_async::leaf::ready_after;
 use visible_async::visible_async;
 
@@ -15,6 +16,14 @@ async fn guarded(v: Vec<u32>, i: usize) -> u32 {
 #[visible_async]
 async fn guarded_matches(x: Option<u32>) -> bool {
     matches!(x, Some(n) if ready_after(1, n > 2).await)
+}
+
+#[visible_async]
+async fn guarded_with_an_async_block(x: Option<u32>) -> u32 {
+    match x {
+        Some(n) if ready_after(1, n > 2).await => n,
+        _ => async move { 1 }.await,
+    }
 }
 
 fn main() {}
