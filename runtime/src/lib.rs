@@ -142,6 +142,10 @@
 //!   it, so rustc's future is `Sync` here and ours is not. (A local that was borrowed, as by
 //!   `c.set(2)`, rustc keeps to the end of its scope too.) Whether a type has drop glue is not
 //!   in the tokens: drop the value at once (`let _ = Cell::new(1);`) or use it.
+//! - A method called on a local with an argument that awaits (`cell.set(f().await)`): rustc
+//!   borrows the receiver before the argument and holds the reference across the `.await`
+//!   (`&Cell<u32>` is not `Send`, so neither is its future); the expansion borrows it again
+//!   after the `.await`, so its future can be `Send` where rustc's is not.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement. (The owned value at the root of the chain is kept.)
