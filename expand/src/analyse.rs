@@ -414,9 +414,11 @@ impl Analysis {
             event != Event::Init
                 || (unconditional(pos) && (!doubt_inits || !binding.assigned_by.contains(&pos)))
         };
-        let read = |mut path: Box<dyn Iterator<Item = &(u32, Event)> + '_>| {
-            path.find(certain)
-                .is_some_and(|&(_, event)| event != Event::Init)
+        // The first certain event on a path decides: a read, or a new value.
+        let reads = |path: &[&(u32, Event)]| {
+            path.iter()
+                .find(|e| certain(e))
+                .is_some_and(|&&(_, event)| event != Event::Init)
         };
         // In a loop (around the binding's declaration), the rest of the iteration runs, then
         // either the next iteration (its start up to here) or the code after the loop.
@@ -426,14 +428,12 @@ impl Analysis {
             .filter(|&&(start, _)| binding.decl_pos < start)
             .max_by_key(|&&(start, _)| start);
         let Some(&(start, end)) = innermost else {
-            return read(Box::new(later.chain(wrapped)));
+            return reads(&later.chain(wrapped).collect::<Vec<_>>());
         };
-        let rest_of_iteration = later.clone().filter(move |&&(pos, _)| pos <= end);
-        let after_loop = later.filter(move |&&(pos, _)| pos > end);
-        let next_iteration = wrapped.clone().filter(move |&&(pos, _)| pos >= start);
-        let outer = wrapped.filter(move |&&(pos, _)| pos < start);
-        read(Box::new(rest_of_iteration.clone().chain(next_iteration)))
-            || read(Box::new(rest_of_iteration.chain(after_loop).chain(outer)))
+        let (rest, after): (Vec<_>, Vec<_>) = later.partition(|&&(pos, _)| pos <= end);
+        let (next, outer): (Vec<_>, Vec<_>) = wrapped.partition(|&&(pos, _)| pos >= start);
+        reads(&[&rest[..], &next[..]].concat())
+            || reads(&[&rest[..], &after[..], &outer[..]].concat())
     }
 
     /// Whether `pos` can run after `point`: later in the source, or anywhere in a loop around
@@ -1077,9 +1077,7 @@ impl Walker<'_> {
         self.an.loop_ends.insert(start, end);
         self.loops.truncate(index);
         let cond_makes_closure = cond.is_some_and(|cond| {
-            let mut find = FindClosure(false);
-            syn::visit::Visit::visit_expr(&mut find, cond);
-            find.0
+            FindClosure::first(|f| syn::visit::Visit::visit_expr(f, cond)).is_some()
         });
         if any && self.closure_depth == 0 && (needs_join(&body.stmts) || cond_makes_closure) {
             // The body (or the condition) makes closures or `async` blocks: it must exist
@@ -1164,27 +1162,40 @@ impl Walker<'_> {
 /// reaches it: it creates closures or `async` blocks, whose types are unique to where they are
 /// written, so two copies could not be stored in the same field.
 fn needs_join(rest: &[Stmt]) -> bool {
-    let mut find = FindClosure(false);
-    for stmt in rest {
-        syn::visit::Visit::visit_stmt(&mut find, stmt);
-    }
-    find.0
+    FindClosure::first(|f| {
+        for stmt in rest {
+            syn::visit::Visit::visit_stmt(f, stmt);
+        }
+    })
+    .is_some()
 }
 
 /// Finds code that makes a closure or an `async` block (whose type is unique to where it is
-/// written).
-pub struct FindClosure(pub bool);
+/// written): the span of the first one (in a macro's arguments, the macro's).
+#[derive(Default)]
+pub struct FindClosure(pub Option<Span>);
+
+impl FindClosure {
+    /// The first closure or `async` block in what `visit` walks.
+    pub fn first(visit: impl FnOnce(&mut Self)) -> Option<Span> {
+        let mut find = Self::default();
+        visit(&mut find);
+        find.0
+    }
+}
 
 impl<'ast> syn::visit::Visit<'ast> for FindClosure {
-    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
-        self.0 = true;
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.0.get_or_insert(c.span());
     }
-    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {
-        self.0 = true;
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        self.0.get_or_insert(a.async_token.span);
     }
     // Macro arguments (`format!("{}", async { .. }.await)`) are tokens to syn.
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        self.0 |= tokens_make_closure(mac.tokens.clone());
+        if tokens_make_closure(mac.tokens.clone()) {
+            self.0.get_or_insert(mac.path.span());
+        }
     }
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }

@@ -323,12 +323,13 @@ impl Rests {
 /// after a join point, instead of once for each `.await` of the condition (two copies of an
 /// `async` block are two types). The condition's temporaries end with it in both forms.
 fn bind_condition(ifx: &syn::ExprIf) -> Option<Expr> {
-    let mut find = crate::analyse::FindClosure(false);
-    find.visit_block(&ifx.then_branch);
-    if let Some((_, other)) = &ifx.else_branch {
-        find.visit_expr(other);
-    }
-    if matches!(&*ifx.cond, Expr::Let(_)) || !find.0 {
+    let made = crate::analyse::FindClosure::first(|f| {
+        f.visit_block(&ifx.then_branch);
+        if let Some((_, other)) = &ifx.else_branch {
+            f.visit_expr(other);
+        }
+    });
+    if matches!(&*ifx.cond, Expr::Let(_)) || made.is_none() {
         return None;
     }
     let name = condition_name();
@@ -341,9 +342,8 @@ fn bind_condition(ifx: &syn::ExprIf) -> Option<Expr> {
 /// `while c.await { .. }` whose body makes a closure or an `async` block, as `loop { let
 /// __cond = c.await; if __cond { .. } else { break } }`, for the same reason.
 fn bind_while_condition(w: &syn::ExprWhile) -> Option<Expr> {
-    let mut find = crate::analyse::FindClosure(false);
-    find.visit_block(&w.body);
-    if matches!(&*w.cond, Expr::Let(_)) || !find.0 {
+    let made = crate::analyse::FindClosure::first(|f| f.visit_block(&w.body));
+    if matches!(&*w.cond, Expr::Let(_)) || made.is_none() {
         return None;
     }
     let name = condition_name();

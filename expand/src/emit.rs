@@ -272,9 +272,7 @@ pub fn emit(
             .iter()
             .map(|f| {
                 let (fname, binding) = (&f.name, &f.binding);
-                let mutability = (f.homed
-                    || (f.mutable && !f.rebound && matches!(f.key, Key::Binding(_))))
-                .then(|| quote!(mut));
+                let mutability = binding_mutability(f);
                 if binding == fname && matches!(f.key, Key::Binding(_)) {
                     quote!(#mutability #binding)
                 } else {
@@ -299,9 +297,7 @@ pub fn emit(
             .filter(|f| !param_keys.contains(&f.key))
             .map(|f| {
                 let binding = &f.binding;
-                let mutability = (f.homed
-                    || (f.mutable && !f.rebound && matches!(f.key, Key::Binding(_))))
-                .then(|| quote!(mut));
+                let mutability = binding_mutability(f);
                 quote!(let #mutability #binding = #binding;)
             })
             .collect();
@@ -531,6 +527,12 @@ pub fn emit(
         });
         #finish
     })
+}
+
+/// `mut` where the resume code binds a saved value mutably: a home's guard, or a mutable local
+/// bound under its own name.
+fn binding_mutability(f: &Field) -> Option<TokenStream> {
+    (f.homed || (f.mutable && !f.rebound && matches!(f.key, Key::Binding(_)))).then(|| quote!(mut))
 }
 
 /// An arm's code after its values are taken out of the state (`take`). One that ends with the

@@ -2255,38 +2255,21 @@ pub fn hoisted_items(body: &Block, an: &Analysis) -> Vec<syn::Item> {
 }
 
 /// The span of the first closure or `async` block in the arms that a `match` whose guard
-/// awaits writes twice (in a macro's arguments, the macro's): those the resumed `match` runs
-/// again, from the first arm whose guard awaits on (its body; the guards after it).
+/// awaits writes twice: those the resumed `match` runs again, from the first arm whose guard
+/// awaits on (its body; the guards after it).
 fn arm_making_closure(m: &syn::ExprMatch, an: &crate::analyse::Analysis) -> Option<Span> {
-    struct Find(Option<Span>);
-    impl<'ast> syn::visit::Visit<'ast> for Find {
-        fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
-            self.0.get_or_insert(c.span());
-        }
-        fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
-            self.0.get_or_insert(a.async_token.span);
-        }
-        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            let mut find = crate::analyse::FindClosure(false);
-            find.visit_macro(mac);
-            if find.0 {
-                self.0.get_or_insert(mac.path.span());
-            }
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-    }
     let first = m
         .arms
         .iter()
         .position(|arm| arm_guard(arm).is_some_and(|g| an.contains_await(g)))?;
-    let mut find = Find(None);
-    for (i, arm) in m.arms.iter().enumerate().skip(first) {
-        if i > first
-            && let Some(guard) = arm_guard(arm)
-        {
-            syn::visit::Visit::visit_expr(&mut find, guard);
+    crate::analyse::FindClosure::first(|find| {
+        for (i, arm) in m.arms.iter().enumerate().skip(first) {
+            if i > first
+                && let Some(guard) = arm_guard(arm)
+            {
+                syn::visit::Visit::visit_expr(find, guard);
+            }
+            syn::visit::Visit::visit_expr(find, &arm.body);
         }
-        syn::visit::Visit::visit_expr(&mut find, &arm.body);
-    }
-    find.0
+    })
 }

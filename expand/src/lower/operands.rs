@@ -65,16 +65,29 @@ impl Lowerer<'_> {
         if !(self.await_follows && ctx == Ctx::Place && in_place && value) {
             return;
         }
-        let temp = self.temp(child);
+        let value = std::mem::take(&mut parts[h]);
+        let temp = self.bind_temporary(child, value, stmts);
         self.materialized.insert(temp.to_string());
-        let v = std::mem::replace(&mut parts[h], temp.to_token_stream());
-        let v = if matches!(child, Expr::Paren(_)) {
-            strip_parens(v)
+        parts[h] = temp.to_token_stream();
+    }
+
+    /// `let __tmpN = value;` for operand `child`, in `stmts`: a parenthesized operand's value
+    /// without its parentheses (a tuple keeps its own).
+    fn bind_temporary(
+        &mut self,
+        child: &Expr,
+        value: TokenStream,
+        stmts: &mut Vec<TokenStream>,
+    ) -> syn::Ident {
+        let temp = self.temp(child);
+        let value = if matches!(child, Expr::Paren(_)) {
+            strip_parens(value)
         } else {
-            v
+            value
         };
         let span = child.span();
-        stmts.push(quote_spanned!(span=> let #temp = #v;));
+        stmts.push(quote_spanned!(span=> let #temp = #value;));
+        temp
     }
 
     /// Once an expression has run, the temporaries holding its operands were moved into it:
@@ -213,14 +226,7 @@ impl Lowerer<'_> {
                 Flow::Value(s, v) => {
                     stmts.extend(s);
                     if before_await && Self::hoisted(children, i) {
-                        let temp = self.temp(child);
-                        let span = child.span();
-                        let v = if matches!(child, Expr::Paren(_)) {
-                            strip_parens(v)
-                        } else {
-                            v
-                        };
-                        stmts.push(quote_spanned!(span=> let #temp = #v;));
+                        let temp = self.bind_temporary(child, v, stmts);
                         parts.push(render(&temp, ctx));
                     } else {
                         parts.push(v);
@@ -309,16 +315,9 @@ impl Lowerer<'_> {
                         })
                 );
             if ctx == Ctx::Place && in_place && is_value {
-                let temp = self.temp(child);
+                // (Only a field's base may be parenthesized here: `(Holder { .. }).n`.)
+                let temp = self.bind_temporary(child, v, &mut stmts);
                 self.materialized.insert(temp.to_string());
-                let span = child.span();
-                // `(Holder { .. }).n`: the value without its parentheses (not a tuple's).
-                let v = if field_base && matches!(child, Expr::Paren(_)) {
-                    strip_parens(v)
-                } else {
-                    v
-                };
-                stmts.push(quote_spanned!(span=> let #temp = #v;));
                 parts.push(temp.to_token_stream());
             } else {
                 parts.push(v);
@@ -393,11 +392,12 @@ impl Lowerer<'_> {
     /// and those in the arguments of known macros (`vec![(S { .. }).n, f().await]`).
     fn touch_temporaries(&mut self, expr: &Expr) {
         self.materialize(expr);
-        for base in await_bases(expr) {
+        let (bases, macros) = awaits_and_macros(expr);
+        for base in bases {
             self.materialize(base);
         }
         let an = self.an;
-        for mac in macro_calls(expr) {
+        for mac in macros {
             if let Some(args) = an.macros.get(&node_id(mac)) {
                 for arg in &args.exprs {
                     self.touch_temporaries(arg);
@@ -754,45 +754,32 @@ fn strip_parens(value: TokenStream) -> TokenStream {
     }
 }
 
-/// The futures awaited in an expression (`f(..)` in `f(..).await`), outside closures and
-/// `async` blocks.
-fn await_bases(expr: &Expr) -> Vec<&Expr> {
-    struct Bases<'a>(Vec<&'a Expr>);
-    impl<'a> Visit<'a> for Bases<'a> {
+/// The futures awaited in an expression (`f(..)` in `f(..).await`) and its macro calls, outside
+/// closures and `async` blocks (not the macros inside other macros' arguments: those are found
+/// from their macro).
+fn awaits_and_macros(expr: &Expr) -> (Vec<&Expr>, Vec<&syn::Macro>) {
+    #[derive(Default)]
+    struct Found<'a> {
+        bases: Vec<&'a Expr>,
+        macros: Vec<&'a syn::Macro>,
+    }
+    impl<'a> Visit<'a> for Found<'a> {
         fn visit_expr(&mut self, expr: &'a Expr) {
             match expr {
                 Expr::Closure(_) | Expr::Async(_) => {}
                 Expr::Await(a) => {
-                    self.0.push(&a.base);
+                    self.bases.push(&a.base);
                     self.visit_expr(&a.base);
                 }
                 _ => syn::visit::visit_expr(self, expr),
             }
         }
-        fn visit_item(&mut self, _: &'a syn::Item) {}
-    }
-    let mut bases = Bases(Vec::new());
-    bases.visit_expr(expr);
-    bases.0
-}
-
-/// The macro calls in an expression, outside closures and `async` blocks (not inside other
-/// macros' arguments: those are found from their macro).
-fn macro_calls(expr: &Expr) -> Vec<&syn::Macro> {
-    struct Calls<'a>(Vec<&'a syn::Macro>);
-    impl<'a> Visit<'a> for Calls<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Closure(_) | Expr::Async(_) => {}
-                _ => syn::visit::visit_expr(self, expr),
-            }
-        }
         fn visit_macro(&mut self, mac: &'a syn::Macro) {
-            self.0.push(mac);
+            self.macros.push(mac);
         }
         fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    let mut calls = Calls(Vec::new());
-    calls.visit_expr(expr);
-    calls.0
+    let mut found = Found::default();
+    found.visit_expr(expr);
+    (found.bases, found.macros)
 }
