@@ -58,7 +58,7 @@ pub struct Binding {
     pub ident: syn::Ident,
     decl_pos: u32,
     declared_uninit: bool,
-    /// The `if`/`match` branches each event is in, by position.
+    /// The `if`/`match` branches (and `while`/`for` bodies) each event is in, by position.
     event_branches: HashMap<u32, Vec<NodeId>>,
     /// The positions of the `Init` events of `x = <expr>` assignments whose right side can
     /// leave before it has a value.
@@ -104,13 +104,17 @@ pub struct Analysis {
     pub join_after: HashMap<NodeId, usize>,
     /// Loop expression (node) to the join point at its head.
     pub loop_head: HashMap<NodeId, usize>,
+    /// `let .. else` (its `Local` node) to the join point before its `else` block: there when
+    /// the initializer awaits and the `else` block makes a closure or an `async` block, which
+    /// must be written once, not once for each way the initializer can finish.
+    pub else_join: HashMap<NodeId, usize>,
     pub bindings: Vec<Binding>,
     /// `PatIdent` (or parameter) node to binding.
     pub binding_of: HashMap<NodeId, usize>,
     /// Nodes (expressions, statements, blocks) with an `.await` of the body inside.
     pub has_await: HashSet<NodeId>,
     /// The branches of `if`s (then block, else expression) and `match`es (arms), to the
-    /// `if`/`match` they belong to.
+    /// `if`/`match` they belong to; and the bodies of `while` and `for` loops, to the loop.
     pub branch_parent: HashMap<NodeId, NodeId>,
     /// Path expressions naming a local (`ExprPath` node) to the binding they name.
     pub uses: HashMap<NodeId, usize>,
@@ -191,6 +195,28 @@ impl Analysis {
             return false;
         }
         self.last_change_in_other_branch(b, k)
+    }
+
+    /// Whether binding `b`, kept at point `k`, may have been moved on a path that reaches it
+    /// (`if c { drop(x) } else { x = v }`): stored by name, it would be a use after a move on
+    /// that path, so it needs a home, whose guard is the drop flag. (When the last change is
+    /// itself the move, the value is kept only because it is read later, which rustc allows
+    /// only if the path that moved it leaves: `if c { drop(x); continue; }`.)
+    pub fn kept_but_maybe_moved(&self, b: usize, k: usize) -> bool {
+        let binding = &self.bindings[b];
+        let point = &self.awaits[k];
+        self.path_dependent(b, k)
+            && !self.is_moved_before(binding, point)
+            && binding.events.iter().any(|&(p, e)| {
+                p < point.pos
+                    && e == Event::Move
+                    && !binding.arm_moves.contains(&p)
+                    && !self.exclusive(binding, point, p)
+                    && binding
+                        .event_branches
+                        .get(&p)
+                        .is_some_and(|branches| branches.iter().any(|b| !point.path.contains(b)))
+            })
     }
 
     /// Whether the last move or assignment of binding `b` before point `k` is in a branch that
@@ -616,17 +642,9 @@ impl Walker<'_> {
                     && (needs_join(rest)
                         || (!rest.is_empty() && conditional_let(stmt, &self.an.has_await)))
                 {
-                    let pos = self.tick();
-                    let index = self.an.awaits.len();
-                    self.an.awaits.push(AwaitPoint {
-                        pos,
-                        span: stmt.span(),
-                        text: tokens_text(stmt),
-                        loops: self.loops.clone(),
-                        path: self.stack.iter().copied().chain([node_id(stmt)]).collect(),
-                        join: true,
-                        loop_head: false,
-                    });
+                    self.stack.push(node_id(stmt));
+                    let index = self.push_join(stmt.span(), tokens_text(stmt));
+                    self.stack.pop();
                     self.an.join_after.insert(node_id(stmt), index);
                 }
             }
@@ -635,6 +653,21 @@ impl Walker<'_> {
             self.an.has_await.insert(node_id(block));
         }
         any
+    }
+
+    /// A join point here (in the nodes on the stack), for code after it written once.
+    fn push_join(&mut self, span: Span, text: String) -> usize {
+        let pos = self.tick();
+        self.an.awaits.push(AwaitPoint {
+            pos,
+            span,
+            text,
+            loops: self.loops.clone(),
+            path: self.stack.iter().copied().collect(),
+            join: true,
+            loop_head: false,
+        });
+        self.an.awaits.len() - 1
     }
 
     fn block(&mut self, block: &Block) -> bool {
@@ -665,6 +698,13 @@ impl Walker<'_> {
                     };
                     any |= self.expr(&init.expr, ctx);
                     if let Some((_, diverge)) = &init.diverge {
+                        let makes_closure = FindClosure::first(|f| {
+                            syn::visit::Visit::visit_expr(f, diverge);
+                        });
+                        if any && self.closure_depth == 0 && makes_closure.is_some() {
+                            let index = self.push_join(diverge.span(), tokens_text(diverge));
+                            self.an.else_join.insert(node_id(local), index);
+                        }
                         any |= self.expr(diverge, Ctx::Move);
                     }
                 }
@@ -989,7 +1029,10 @@ impl Walker<'_> {
                 any
             }
             Expr::Loop(l) => self.in_loop(&l.body, None, |w| w.block(&l.body)),
+            // A `while` or `for` body may not run at all: to the code around the loop, what
+            // happens in it happens on one path only, as in a branch.
             Expr::While(wh) => self.in_loop(&wh.body, Some(&wh.cond), |w| {
+                w.an.branch_parent.insert(node_id(&wh.body), node_id(wh));
                 w.scopes.push(Vec::new());
                 let cond = w.cond(&wh.cond);
                 let body = w.block(&wh.body);
@@ -999,6 +1042,7 @@ impl Walker<'_> {
             Expr::ForLoop(f) => {
                 let head = self.expr(&f.expr, Ctx::Move);
                 let body = self.in_loop(&f.body, None, |w| {
+                    w.an.branch_parent.insert(node_id(&f.body), node_id(f));
                     w.scopes.push(Vec::new());
                     w.declare_pat(&f.pat, false);
                     let body = w.block(&f.body);

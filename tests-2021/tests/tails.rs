@@ -75,3 +75,40 @@ fn tail_temporaries_drop_after_the_locals() {
     );
     assert_equivalent(tail_of_a_block, tail_of_a_block_rustc);
 }
+
+async fn make(log: Log, name: &'static str) -> D {
+    yield_now().await;
+    D(name, log)
+}
+
+struct Holder {
+    #[allow(dead_code)] // held for its drop
+    d: D,
+    n: usize,
+}
+
+// Found by the generator: a tail that reads a field of a temporary (`(Holder { .. }).n`) was
+// taken for one without temporaries, and its value completed the future before the locals
+// were dropped, as edition 2024 does.
+#[visible_async(compiler = tail_reading_a_field_of_a_temporary_rustc)]
+async fn tail_reading_a_field_of_a_temporary(log: Log) -> usize {
+    let _x = make(log.clone(), "x").await;
+    let made = Holder {
+        d: D("held", log.clone()),
+        n: 2,
+    };
+    let for_temporary = log.clone();
+    (Holder {
+        d: D("temporary", for_temporary),
+        n: 4,
+    })
+    .n + made.n
+}
+
+#[test]
+fn tail_temporaries_of_a_field_read_drop_after_the_locals() {
+    assert_equivalent(
+        tail_reading_a_field_of_a_temporary,
+        tail_reading_a_field_of_a_temporary_rustc,
+    );
+}

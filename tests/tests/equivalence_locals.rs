@@ -481,3 +481,83 @@ fn async_blocks_around_an_awaiting_guard_that_are_written_once() {
         );
     }
 }
+
+// Found by the generator: a value moved on one path and given a new value on the other is
+// kept across the `.await` with a drop flag (a home); stored by name, it was a use after a
+// move on the first path (E0382).
+#[visible_async(compiler = moved_or_replaced_param_rustc)]
+async fn moved_or_replaced_param(c: bool, mut p: D) -> usize {
+    if c {
+        drop(p);
+    } else {
+        p = D::new("replacement");
+    }
+    pend(1).await;
+    note("after");
+    3
+}
+
+#[visible_async(compiler = moved_or_replaced_then_read_rustc)]
+async fn moved_or_replaced_then_read(c: bool) -> usize {
+    let mut x = D::new("x");
+    if c {
+        x = D::new("new x");
+    } else {
+        drop(x);
+        x = D::new("after the move");
+    }
+    if c {
+        note("kept");
+    } else {
+        drop(x);
+        x = D::new("again");
+    }
+    pend(1).await;
+    x.len()
+}
+
+#[test]
+fn moved_on_one_path_and_replaced_on_the_other() {
+    for c in [true, false] {
+        assert_equivalent(
+            |l| with(l, || moved_or_replaced_param(c, D::new("p"))),
+            |l| with(l, || moved_or_replaced_param_rustc(c, D::new("p"))),
+        );
+        assert_equivalent(
+            |l| with(l, || moved_or_replaced_then_read(c)),
+            |l| with(l, || moved_or_replaced_then_read_rustc(c)),
+        );
+    }
+}
+
+// Found by the generator: an assignment in a `for` or `while` body may not happen (the body
+// may not run), so the value before the loop is still read after it: it was left out of the
+// state of the `.await` in the loop's head (E0284 on the read).
+#[visible_async(compiler = replaced_in_a_loop_that_may_not_run_rustc)]
+async fn replaced_in_a_loop_that_may_not_run(n: u32) -> usize {
+    let mut x = D::new("before");
+    let mut y = 9_u32;
+    for _ in 0..val(1, n).await {
+        pend(1).await;
+        x = D::new("in for");
+        y = 2;
+    }
+    let mut w = 0;
+    while w < val(1, n).await {
+        w += 1;
+        pend(1).await;
+        x = D::new("in while");
+    }
+    y += 1;
+    x.len() + y as usize
+}
+
+#[test]
+fn a_loop_body_may_not_run() {
+    for n in [0, 2] {
+        assert_equivalent(
+            |l| with(l, || replaced_in_a_loop_that_may_not_run(n)),
+            |l| with(l, || replaced_in_a_loop_that_may_not_run_rustc(n)),
+        );
+    }
+}

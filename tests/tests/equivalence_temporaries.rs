@@ -673,3 +673,59 @@ fn a_for_head_temporary_in_a_macro() {
         |l| with(l, || for_head_temporary_in_a_macro_rustc(vec![1, 2])),
     );
 }
+
+// Found by the generator: a `let .. else` drops its initializer's temporaries before the
+// `else` block runs; held across an `.await` in the initializer, they were dropped only after
+// the `else` block had started (and suspended).
+#[visible_async(compiler = let_else_temporaries_before_else_rustc)]
+async fn let_else_temporaries_before_else(sub: u32) -> u32 {
+    let Some(n) = (Holder {
+        d: D::new("scrutinee"),
+        n: 7,
+    })
+    .n
+    .checked_sub(lv("sub", 1, sub).await) else {
+        note("else");
+        return lv("in else", 1, 0).await;
+    };
+    note("matched");
+    n + lv("after", 1, 1).await
+}
+
+#[test]
+fn let_else_drops_temporaries_before_the_else_block() {
+    for sub in [3, 9] {
+        assert_equivalent(
+            |l| with(l, || let_else_temporaries_before_else(sub)),
+            |l| with(l, || let_else_temporaries_before_else_rustc(sub)),
+        );
+    }
+}
+
+// Found by the generator: an `else` block that makes an `async` block, after an initializer
+// that can finish in more than one way, is written once, after a join point (each copy would
+// be a type of its own: E0308).
+#[visible_async(compiler = let_else_after_branching_init_rustc)]
+async fn let_else_after_branching_init(c: bool, sub: u32) -> u32 {
+    let kept = D::new("kept");
+    let Some(n) = (if c {
+        lv("then", 1, 7_u32).await
+    } else {
+        lv("else", 2, 5_u32).await
+    })
+    .checked_sub(sub) else {
+        note("no value");
+        return async move { lv("in block", 1, 2_u32).await }.await + kept.len() as u32;
+    };
+    n + lv("after", 1, 1).await
+}
+
+#[test]
+fn let_else_block_written_once_after_a_branching_init() {
+    for (c, sub) in [(true, 3), (false, 9), (true, 9), (false, 1)] {
+        assert_equivalent(
+            |l| with(l, || let_else_after_branching_init(c, sub)),
+            |l| with(l, || let_else_after_branching_init_rustc(c, sub)),
+        );
+    }
+}

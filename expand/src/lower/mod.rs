@@ -388,18 +388,21 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Locals in scope at `k` that would not be kept, but whose value depends on the path
-    /// taken (moved or assigned on one path only), need a home: its guard is the drop flag
-    /// rustc keeps for them.
+    /// Locals in scope at `k` whose value depends on the path taken (not kept, but moved or
+    /// assigned on one path only; or kept, but moved on some path) need a home: its guard is
+    /// the drop flag rustc keeps for them.
     fn note_path_dependent(&mut self, k: usize) {
         let mut found = Vec::new();
         for frame in &self.frames {
             if let Frame::Scope { slots, .. } = frame {
                 for slot in slots {
                     if let Key::Binding(b) = slot.key
-                        && !self.an.is_kept(b, k)
                         && !self.an.rederived(b, k)
-                        && self.an.path_dependent(b, k)
+                        && if self.an.is_kept(b, k) {
+                            self.an.kept_but_maybe_moved(b, k)
+                        } else {
+                            self.an.path_dependent(b, k)
+                        }
                     {
                         found.push(b);
                     }
@@ -860,12 +863,12 @@ impl<'a> Lowerer<'a> {
                     self.push_scope(&[]);
                     let flow = self.fwd_expr(&init.expr, let_ctx(&local.pat));
                     self.frames.pop();
-                    self.finish_local(local, flow, None)
+                    self.finish_local(local, flow, None, &[])
                 } else {
                     // The `.await` is in the `else` block.
                     let value = self.verbatim(&init.expr);
                     let diverge = init.diverge.as_ref().map(|(_, e)| self.fwd_expr_tokens(e));
-                    self.finish_local(local, Flow::Value(Vec::new(), value), diverge)
+                    self.finish_local(local, Flow::Value(Vec::new(), value), diverge, &[])
                 }
             }
             Stmt::Expr(expr, semi) => {
@@ -918,11 +921,15 @@ impl<'a> Lowerer<'a> {
         Some(out)
     }
 
+    /// A `let` from its lowered initializer. `ends` drops the initializer's held temporaries:
+    /// rustc drops them before a `let .. else` runs its `else` block (and after the statement
+    /// otherwise, which the caller does).
     fn finish_local(
         &mut self,
         local: &syn::Local,
         flow: Flow,
         diverge: Option<TokenStream>,
+        ends: &[TokenStream],
     ) -> StmtOut {
         let pat = &local.pat;
         let attrs = &local.attrs;
@@ -937,8 +944,18 @@ impl<'a> Lowerer<'a> {
                     (_, Some(d)) => quote!(else #d),
                     (Some(init), None) => match &init.diverge {
                         Some((_, e)) => {
-                            let e = self.fwd_expr_tokens(e);
-                            quote!(else #e)
+                            let e = match self.an.else_join.get(&node_id(local)) {
+                                Some(&j) => {
+                                    let jump = self.suspend(j, None);
+                                    quote!({ #jump })
+                                }
+                                None => self.fwd_expr_tokens(e),
+                            };
+                            if ends.is_empty() {
+                                quote!(else #e)
+                            } else {
+                                quote!(else { #(#ends)* #e })
+                            }
                         }
                         None => TokenStream::new(),
                     },
@@ -1018,10 +1035,18 @@ impl<'a> Lowerer<'a> {
                     let flow = self.resume_expr(&init.expr, k, let_ctx(&local.pat));
                     let ends = self.temporaries_end();
                     self.frames.pop();
-                    with_ends(self.finish_local(local, flow, None), ends)
+                    with_ends(self.finish_local(local, flow, None, &ends), ends)
                 } else {
                     let diverge = init.diverge.as_ref().map(|(_, e)| &**e);
-                    match diverge.map(|e| self.resume_expr(e, k, Ctx::Value)) {
+                    let at_join = self.an.else_join.get(&node_id(local)) == Some(&k);
+                    let flow = diverge.map(|e| {
+                        if at_join {
+                            self.fwd_expr(e, Ctx::Value)
+                        } else {
+                            self.resume_expr(e, k, Ctx::Value)
+                        }
+                    });
+                    match flow {
                         Some(Flow::Value(s, v)) => StmtOut::Diverges(vec![quote!({ #(#s)* #v; })]),
                         Some(Flow::Diverges(s)) => StmtOut::Diverges(s),
                         None => StmtOut::Diverges(Vec::new()),
@@ -2018,16 +2043,24 @@ pub struct ArmCode {
 }
 
 /// Whether a tail expression may make temporaries that a destructor runs for: it calls a
-/// method, borrows, indexes or expands a macro (a path, a literal, a call of paths do not).
+/// method, reads a field (of a value: `(S { .. }).n`, `f().n`), borrows, indexes or expands a
+/// macro (a path, a literal, a call of paths do not).
 fn may_make_temporaries(tail: &TokenStream) -> bool {
-    let trees: Vec<proc_macro2::TokenTree> = tail.clone().into_iter().collect();
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tail.clone().into_iter().collect();
+    let is_dot = |i: usize| matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == '.');
     trees.iter().enumerate().any(|(i, tree)| match tree {
-        proc_macro2::TokenTree::Punct(p) => {
+        TokenTree::Punct(p) => {
             matches!(p.as_char(), '&' | '!')
                 || (p.as_char() == '.'
-                    && matches!(trees.get(i + 2), Some(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis))
+                    && !is_dot(i + 1)
+                    && (i == 0 || !is_dot(i - 1))
+                    && matches!(
+                        trees.get(i + 1),
+                        Some(TokenTree::Ident(_) | TokenTree::Literal(_))
+                    ))
         }
-        proc_macro2::TokenTree::Group(g) => {
+        TokenTree::Group(g) => {
             g.delimiter() == proc_macro2::Delimiter::Bracket || may_make_temporaries(&g.stream())
         }
         _ => false,
