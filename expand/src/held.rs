@@ -238,12 +238,10 @@ impl<'e> Walk<'e> {
                 self.pure_so_far = false;
             }
             Expr::Binary(b) if !crate::lower::is_compound_assign(&b.op) => {
-                let lazy = matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_));
-                self.expr(&mut b.left);
-                if lazy {
-                    // The right side may not run: nothing in it is held.
-                    self.pure_so_far = false;
-                } else {
+                // The operands of `&&` and `||` are scopes of their own: nothing in them is
+                // held to the end of the statement (`hold_in_scope` holds it in the operand).
+                if !matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) {
+                    self.expr(&mut b.left);
                     self.expr(&mut b.right);
                 }
                 // Overloaded operators are calls.

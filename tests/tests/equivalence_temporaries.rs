@@ -729,3 +729,37 @@ fn let_else_block_written_once_after_a_branching_init() {
         );
     }
 }
+
+// Found by the generator: each operand of `&&` and `||` is a scope of its own; the
+// temporaries it holds across its `.await` drop when it ends. They were held to the end of
+// the statement, in a field that the path where the operand did not run lacks (E0559).
+#[visible_async(compiler = lazy_operand_temporaries_rustc)]
+async fn lazy_operand_temporaries(a: u32) -> bool {
+    let n = 1;
+    lv(
+        "outer",
+        1,
+        ((Holder {
+            d: D::new("in left"),
+            n: 1,
+        })
+        .n + lv("left", 1, a).await
+            > 2)
+            || n != (Holder {
+                d: D::new("in right"),
+                n: 3,
+            })
+            .n + lv("right", 1, a).await,
+    )
+    .await
+}
+
+#[test]
+fn lazy_operands_end_their_temporaries() {
+    for a in [0, 1, 5] {
+        assert_equivalent(
+            |l| with(l, || lazy_operand_temporaries(a)),
+            |l| with(l, || lazy_operand_temporaries_rustc(a)),
+        );
+    }
+}

@@ -1322,12 +1322,13 @@ impl<'a> Lowerer<'a> {
         let in_right = k.is_some_and(|k| self.an.contains(&*b.right, k));
         if in_right {
             // The left side already decided that the right side's value is the result.
-            return self.resume_expr(&b.right, k.unwrap_or_default(), Ctx::Value);
+            let k = k.unwrap_or_default();
+            return self.lazy_operand(|l| l.resume_expr(&b.right, k, Ctx::Value));
         }
-        let left = match k {
-            Some(k) => self.resume_expr(&b.left, k, Ctx::Value),
-            None => self.fwd_expr(&b.left, Ctx::Value),
-        };
+        let left = self.lazy_operand(|l| match k {
+            Some(k) => l.resume_expr(&b.left, k, Ctx::Value),
+            None => l.fwd_expr(&b.left, Ctx::Value),
+        });
         let (s, l) = match left {
             Flow::Value(s, l) => (s, l),
             d @ Flow::Diverges(_) => return d,
@@ -1337,13 +1338,33 @@ impl<'a> Lowerer<'a> {
             let op = &b.op;
             return Flow::Value(s, quote!(#l #op #r));
         }
-        let right = self.fwd_expr_tokens(&b.right);
+        let right = self
+            .lazy_operand(|l| l.fwd_expr(&b.right, Ctx::Value))
+            .into_expr()
+            .0;
         let value = if is_and {
             quote!(if #l { #right } else { false })
         } else {
             quote!(if #l { true } else { #right })
         };
         Flow::Value(s, value)
+    }
+
+    /// An operand of `&&` or `||`, a scope of its own (`region.rs` makes both terminating
+    /// scopes): the temporaries it holds across an `.await` drop when it ends, before the
+    /// other operand or the rest of the expression runs.
+    fn lazy_operand(&mut self, lower: impl FnOnce(&mut Self) -> Flow) -> Flow {
+        self.push_scope(&[]);
+        let flow = lower(self);
+        let ends = self.temporaries_end();
+        self.frames.pop();
+        match flow {
+            Flow::Value(s, v) if !ends.is_empty() => {
+                let value = hidden("__value");
+                Flow::Value(s, quote!({ let #value: bool = #v; #(#ends)* #value }))
+            }
+            flow => flow,
+        }
     }
 
     fn lower_if(&mut self, i: &syn::ExprIf, k: Option<usize>) -> Flow {
