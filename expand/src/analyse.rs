@@ -93,6 +93,9 @@ pub struct AwaitPoint {
     pub join: bool,
     /// A join point at the head of a loop: each iteration starts there.
     pub loop_head: bool,
+    /// In the value of an unlabeled `break` (`break f().await;`): the start of the loop it
+    /// leaves, whose rest does not run after this point.
+    breaks_loop: Option<u32>,
 }
 
 #[derive(Default)]
@@ -415,6 +418,31 @@ impl Analysis {
     /// binding is assigned a new value (in a loop, the uses at the top of the next iteration
     /// count unless an assignment comes first).
     fn is_used_after(&self, binding: &Binding, point: &AwaitPoint, doubt_inits: bool) -> bool {
+        if let Some(start) = point.breaks_loop
+            && let Some(&end) = self.loop_ends.get(&start)
+        {
+            // The `break` leaves the loop: what runs next is the code after it. (The resume
+            // code still has the loop's next iterations, unreachable, which must compile: what
+            // they read is kept too, below.)
+            let exit = AwaitPoint {
+                pos: end,
+                span: point.span,
+                text: String::new(),
+                loops: point
+                    .loops
+                    .iter()
+                    .copied()
+                    .filter(|&(s, _)| s < start)
+                    .collect(),
+                path: point.path.clone(),
+                join: point.join,
+                loop_head: false,
+                breaks_loop: None,
+            };
+            if self.is_used_after(binding, &exit, doubt_inits) {
+                return true;
+            }
+        }
         let mut events: Vec<(u32, Event)> = binding.events.clone();
         events.sort_by_key(|&(pos, _)| pos);
         let later = events
@@ -486,6 +514,8 @@ struct Walker<'a> {
     scopes: Vec<Vec<(String, usize)>>,
     pos: u32,
     loops: Vec<(u32, u32)>,
+    /// In the value of an unlabeled `break`: the start of the loop it leaves.
+    breaking: Option<u32>,
     /// Inside a closure or `async` block: `.await`s there are not ours, and `move` captures
     /// count as moves.
     closure_depth: u32,
@@ -505,6 +535,7 @@ pub fn analyse(params: &[&FnArg], body: &Block) -> Analysis {
         scopes: vec![Vec::new()],
         pos: 0,
         loops: Vec::new(),
+        breaking: None,
         closure_depth: 0,
         move_capture: false,
         stack: Vec::new(),
@@ -666,6 +697,7 @@ impl Walker<'_> {
             path: self.stack.iter().copied().collect(),
             join: true,
             loop_head: false,
+            breaks_loop: None,
         });
         self.an.awaits.len() - 1
     }
@@ -789,6 +821,7 @@ impl Walker<'_> {
                         path: self.stack.iter().copied().chain([node_id(expr)]).collect(),
                         join: false,
                         loop_head: false,
+                        breaks_loop: self.breaking,
                     });
                     self.an.await_index.insert(node_id(a), index);
                     true
@@ -923,7 +956,15 @@ impl Walker<'_> {
             }
             Expr::Try(t) => self.expr(&t.expr, Ctx::Move),
             Expr::Return(r) => r.expr.as_ref().is_some_and(|e| self.expr(e, Ctx::Move)),
-            Expr::Break(b) => b.expr.as_ref().is_some_and(|e| self.expr(e, Ctx::Move)),
+            Expr::Break(b) => {
+                let saved = self.breaking;
+                if b.label.is_none() {
+                    self.breaking = self.loops.last().map(|&(start, _)| start);
+                }
+                let any = b.expr.as_ref().is_some_and(|e| self.expr(e, Ctx::Move));
+                self.breaking = saved;
+                any
+            }
             Expr::Block(b) => self.block(&b.block),
             Expr::Unsafe(u) => self.block(&u.block),
             Expr::Const(c) => self.block(&c.block),
@@ -1116,7 +1157,10 @@ impl Walker<'_> {
         let start = self.tick();
         let index = self.loops.len();
         self.loops.push((start, u32::MAX));
+        // A loop inside a `break`'s value runs on after its own `.await`s.
+        let breaking = self.breaking.take();
         let any = f(self);
+        self.breaking = breaking;
         let end = self.tick();
         self.an.loop_ends.insert(start, end);
         self.loops.truncate(index);
@@ -1136,6 +1180,7 @@ impl Walker<'_> {
                 path: self.stack.iter().copied().collect(),
                 join: true,
                 loop_head: true,
+                breaks_loop: None,
             });
             self.an.loop_head.insert(node, point);
         }

@@ -561,3 +561,59 @@ fn a_loop_body_may_not_run() {
         );
     }
 }
+
+// Found by the generator: a dead local assigned from nested `.await`s, shadowing a kept
+// binding of the same name, was declared again without its type in the arm between the two
+// `.await`s: the kept binding's field (`n: __n_shadowed0`) was taken for a mention (E0282).
+#[visible_async(compiler = reassigned_from_nested_awaits_under_a_shadow_rustc)]
+async fn reassigned_from_nested_awaits_under_a_shadow(v: Option<u32>) -> u32 {
+    let mut w = 0_u32;
+    while w < 2 && val(1, true).await {
+        w += 1;
+        if let Some(n) = v {
+            note(n.to_string());
+            let mut n: String = D::new("t").len().to_string();
+            n = val(0, val(1, n).await).await;
+            note(n);
+        }
+    }
+    w
+}
+
+#[test]
+fn a_dead_local_under_a_shadow_reassigned_from_nested_awaits() {
+    for v in [None, Some(3)] {
+        assert_equivalent(
+            |l| with(l, || reassigned_from_nested_awaits_under_a_shadow(v)),
+            |l| with(l, || reassigned_from_nested_awaits_under_a_shadow_rustc(v)),
+        );
+    }
+}
+
+// Found by the generator: after `break f().await` the rest of the loop does not run, so an
+// assignment there does not replace the value read after the loop (it was left out of the
+// state: E0381).
+#[visible_async(compiler = read_after_breaking_with_an_await_rustc)]
+async fn read_after_breaking_with_an_await(mut n: u32) -> u32 {
+    let mut d = D::new("before");
+    let mut count = 0;
+    let last = loop {
+        count += 1;
+        if count > 2 {
+            break val(1, count).await;
+        }
+        n = count;
+        d = D::new("in the loop");
+    };
+    n += 1;
+    note(format!("{} {}", d.len(), n));
+    last + n
+}
+
+#[test]
+fn a_value_read_after_breaking_with_an_await() {
+    assert_equivalent(
+        |l| with(l, || read_after_breaking_with_an_await(7)),
+        |l| with(l, || read_after_breaking_with_an_await_rustc(7)),
+    );
+}

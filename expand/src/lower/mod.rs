@@ -2132,14 +2132,18 @@ fn resolve_deferred_lets(code: &TokenStream) -> TokenStream {
     out.into_iter().collect()
 }
 
-/// How many times an identifier occurs in tokens.
+/// How many times an identifier occurs in tokens, other than as a field's name in a struct
+/// literal (`Suspend1 { x: __x }`, where `x:` is not followed by a second `:`).
 fn count(tokens: &TokenStream, name: &str) -> usize {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|tt| match tt {
-            proc_macro2::TokenTree::Ident(i) => usize::from(i == name),
-            proc_macro2::TokenTree::Group(g) => count(&g.stream(), name),
+    use proc_macro2::{Spacing, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let field_name = |i: usize| matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Alone);
+    trees
+        .iter()
+        .enumerate()
+        .map(|(i, tt)| match tt {
+            TokenTree::Ident(ident) => usize::from(ident == name && !field_name(i)),
+            TokenTree::Group(g) => count(&g.stream(), name),
             _ => 0,
         })
         .sum()
