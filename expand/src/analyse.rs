@@ -201,24 +201,34 @@ impl Analysis {
     }
 
     /// Whether binding `b`, kept at point `k`, may have been moved on a path that reaches it
-    /// (`if c { drop(x) } else { x = v }`): stored by name, it would be a use after a move on
-    /// that path, so it needs a home, whose guard is the drop flag. (When the last change is
-    /// itself the move, the value is kept only because it is read later, which rustc allows
-    /// only if the path that moved it leaves: `if c { drop(x); continue; }`.)
+    /// (`if c { drop(x) } else { x = v }`, `drop(x); if c { x = v }`): stored by name, it
+    /// would be a use after a move on that path, so it needs a home, whose guard is the drop
+    /// flag. That is a move after the last assignment that happens on every path here, with
+    /// a later assignment on one path only. (When the last change is itself the move, the
+    /// value is kept only because it is read later, which rustc allows only if the path that
+    /// moved it leaves: `if c { drop(x); continue; }`.)
     pub fn kept_but_maybe_moved(&self, b: usize, k: usize) -> bool {
         let binding = &self.bindings[b];
         let point = &self.awaits[k];
+        let reaches = |p: u32| {
+            p < point.pos && !binding.arm_moves.contains(&p) && !self.exclusive(binding, point, p)
+        };
+        let on_every_path = |p: u32| {
+            binding
+                .event_branches
+                .get(&p)
+                .is_none_or(|branches| branches.iter().all(|b| point.path.contains(b)))
+        };
+        let certain_init = binding
+            .events
+            .iter()
+            .filter(|&&(p, e)| e == Event::Init && reaches(p) && on_every_path(p))
+            .map(|&(p, _)| p)
+            .max();
         self.path_dependent(b, k)
             && !self.is_moved_before(binding, point)
             && binding.events.iter().any(|&(p, e)| {
-                p < point.pos
-                    && e == Event::Move
-                    && !binding.arm_moves.contains(&p)
-                    && !self.exclusive(binding, point, p)
-                    && binding
-                        .event_branches
-                        .get(&p)
-                        .is_some_and(|branches| branches.iter().any(|b| !point.path.contains(b)))
+                e == Event::Move && reaches(p) && certain_init.is_none_or(|init| p > init)
             })
     }
 

@@ -136,8 +136,14 @@ pub fn emit(
     let borrows = crate::borrows::borrows(an, body);
     let mut homed: HashMap<usize, String> = HashMap::new();
     let mut renamed: HashMap<usize, syn::Ident> = HashMap::new();
+    // The fields of each state, as the last round found them: an arm generated before the
+    // first code that suspends at its own point (a loop's body, written at the join point at
+    // its head, which comes later) reads them from here; rounds go on until they agree.
+    let mut known_variants: Vec<Option<Vec<crate::lower::Field>>> = Vec::new();
+    let mut variant_rounds = 0;
     let (lowerer, unresumed_code, resume_codes) = loop {
         let mut lowerer = Lowerer::new(an, &borrows, name.clone(), option_try);
+        lowerer.known_variants.clone_from(&known_variants);
         lowerer.unit_output = sig.unit_output;
         // With pattern parameters bound in the body, the user's body is a block of its own
         // inside it, already spanned as written.
@@ -162,8 +168,32 @@ pub fn emit(
             .filter(|(b, _)| !homed.contains_key(b))
             .map(|(b, why)| (*b, why.clone()))
             .collect();
-        if (fresh.is_empty() && unhomed.is_empty()) || !lowerer.errors.is_empty() {
+        let settled = fresh.is_empty() && unhomed.is_empty();
+        let field_names = |variants: &[Option<Vec<crate::lower::Field>>]| {
+            variants
+                .iter()
+                .map(|v| {
+                    v.as_ref().map(|fields| {
+                        fields
+                            .iter()
+                            .map(|f| f.name.to_string())
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let variants_agree = !lowerer.read_earlier_variant
+            || field_names(&lowerer.variants) == field_names(&known_variants)
+            || variant_rounds > an.awaits.len();
+        if (settled && variants_agree) || !lowerer.errors.is_empty() {
             break (lowerer, unresumed_code, resume_codes);
+        }
+        // The fields are those of this round's names and homes: kept only if they stay.
+        if settled {
+            variant_rounds += 1;
+            known_variants.clone_from(&lowerer.variants);
+        } else {
+            known_variants.clear();
         }
         homed.extend(unhomed);
         for b in fresh {

@@ -516,8 +516,26 @@ async fn moved_or_replaced_then_read(c: bool) -> usize {
     x.len()
 }
 
+#[visible_async(compiler = moved_then_replaced_on_one_path_rustc)]
+async fn moved_then_replaced_on_one_path(n: u32) -> bool {
+    let mut d = D::new("first");
+    drop(d);
+    match val(1, n).await {
+        4 => d = D::new("replacement"),
+        _ => note("not replaced"),
+    }
+    pend(1).await;
+    true
+}
+
 #[test]
 fn moved_on_one_path_and_replaced_on_the_other() {
+    for n in [3, 4] {
+        assert_equivalent(
+            |l| with(l, || moved_then_replaced_on_one_path(n)),
+            |l| with(l, || moved_then_replaced_on_one_path_rustc(n)),
+        );
+    }
     for c in [true, false] {
         assert_equivalent(
             |l| with(l, || moved_or_replaced_param(c, D::new("p"))),

@@ -763,3 +763,39 @@ fn lazy_operands_end_their_temporaries() {
         );
     }
 }
+
+// Found by the generator: a loop whose body makes an `async` block is written at the join
+// point at its head, after the arms of the body's `.await`s; those arms did not know yet that
+// their state holds the head's temporary, and left it out of the next state (E0063/E0559).
+// The lowering runs again with the states the previous round found.
+#[visible_async(compiler = for_head_temporary_with_a_joined_body_rustc)]
+#[allow(clippy::useless_vec)] // a macro's arguments: that is the case
+async fn for_head_temporary_with_a_joined_body(v: Vec<u32>) -> u32 {
+    pend(1).await;
+    let mut t = 0;
+    for x in vec![
+        (Holder {
+            d: D::new("head"),
+            n: 8,
+        })
+        .n,
+        v[(async move { 1_usize }.await) % v.len()],
+    ] {
+        t += lv("body", 1, async move { x }.await).await;
+        note("end of iteration");
+    }
+    note("after the loop");
+    t
+}
+
+#[test]
+fn a_for_head_temporary_with_a_joined_body() {
+    assert_equivalent(
+        |l| with(l, || for_head_temporary_with_a_joined_body(vec![1, 2])),
+        |l| {
+            with(l, || {
+                for_head_temporary_with_a_joined_body_rustc(vec![1, 2])
+            })
+        },
+    );
+}

@@ -127,6 +127,10 @@ pub struct Lowerer<'a> {
     pub enum_name: syn::Ident,
     /// Fields of each `SuspendN`, in declaration order (outermost first), once known.
     pub variants: Vec<Option<Vec<Field>>>,
+    /// The fields of each state as the previous round of lowering found them (see `emit`).
+    pub known_variants: Vec<Option<Vec<Field>>>,
+    /// An arm read the fields of its state before any code of this round suspended there.
+    pub read_earlier_variant: bool,
     pub errors: Vec<syn::Error>,
     frames: Vec<Frame>,
     temps: HashMap<NodeId, usize>,
@@ -231,6 +235,8 @@ impl<'a> Lowerer<'a> {
             key_nodes: HashMap::new(),
             enum_name,
             variants: vec![None; an.awaits.len()],
+            known_variants: Vec::new(),
+            read_earlier_variant: false,
             errors: Vec::new(),
             frames: Vec::new(),
             temps: HashMap::new(),

@@ -342,9 +342,16 @@ impl Lowerer<'_> {
         }
         // With `.await`s inside, only some of the temporaries the expression can make were
         // made (those before an `.await` that follows them): the ones the state holds here.
-        let in_state: Vec<String> = self
-            .current_arm
-            .and_then(|k| self.variants.get(k).cloned().flatten())
+        // Before any code of this lowering suspended at the arm's own point (a loop's body is
+        // written at its head's join point, whose arm may come later), the previous round's.
+        let variant = self.current_arm.and_then(|k| {
+            let this_round = self.variants.get(k).cloned().flatten();
+            if this_round.is_none() {
+                self.read_earlier_variant = true;
+            }
+            this_round.or_else(|| self.known_variants.get(k).cloned().flatten())
+        });
+        let in_state: Vec<String> = variant
             .unwrap_or_default()
             .iter()
             .filter(|f| matches!(f.key, Key::Temp(_)))
