@@ -133,6 +133,9 @@ pub struct Analysis {
     /// Guards with an `.await` (expression node) to their `match` (node): when such a guard
     /// is false, the later arms run, so they are not exclusive with its `.await`s.
     guard_match: HashMap<NodeId, NodeId>,
+    /// Arms (node) whose guard has an `.await`, to the guard (expression node): from a point
+    /// in the guard, the arm's body may not run.
+    guard_of_arm: HashMap<NodeId, NodeId>,
 }
 
 impl Analysis {
@@ -465,11 +468,17 @@ impl Analysis {
         // value is computed around this very `.await`, which may leave without assigning).
         // An assignment in a branch that `point` is not in may not happen: the value may
         // still be read after it.
+        let in_guard_of = |arm: &NodeId| {
+            self.guard_of_arm
+                .get(arm)
+                .is_some_and(|guard| point.path.contains(guard))
+        };
         let unconditional = |pos: u32| {
-            binding
-                .event_branches
-                .get(&pos)
-                .is_none_or(|branches| branches.iter().all(|b| point.path.contains(b)))
+            binding.event_branches.get(&pos).is_none_or(|branches| {
+                branches
+                    .iter()
+                    .all(|b| point.path.contains(b) && !in_guard_of(b))
+            })
         };
         // An assignment whose right side can leave (`x = f().await?`, `x = match .. { ..
         // => break }`) may not happen, before it as inside it: the old value may still be read
@@ -1059,6 +1068,9 @@ impl Walker<'_> {
                     {
                         arm_any = true;
                         self.an.guard_match.insert(node_id(&*g.guard), match_node);
+                        self.an
+                            .guard_of_arm
+                            .insert(node_id(arm), node_id(&*g.guard));
                         let an = &mut *self.an;
                         for_each_binding(&g.pat, &mut |pi| {
                             if let Some(&b) = an.binding_of.get(&node_id(pi)) {

@@ -75,6 +75,14 @@ impl<'ast> Visit<'ast> for FindAwait {
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
     fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
     fn visit_item(&mut self, _: &'ast syn::Item) {}
+    // The arguments of a known macro (`assert_eq!(f().await, 1)`) are lowered like code.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(args) = crate::macros::parse(mac) {
+            for expr in &args.exprs {
+                self.visit_expr(expr);
+            }
+        }
+    }
 }
 
 /// An enclosing loop: its label, and whether a rewrite inside it needs one.

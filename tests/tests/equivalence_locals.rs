@@ -635,3 +635,34 @@ fn a_value_read_after_breaking_with_an_await() {
         |l| with(l, || read_after_breaking_with_an_await_rustc(7)),
     );
 }
+
+// Found by the generator: from an `.await` in a guard, the arm's body may not run (the guard
+// may be false), so an assignment there does not replace the value read after the `match`
+// (it was left out of the guard's state: E0381).
+#[visible_async(compiler = assigned_in_an_arm_after_an_awaiting_guard_rustc)]
+async fn assigned_in_an_arm_after_an_awaiting_guard(mut n: u32, pass: bool) -> u32 {
+    let mut d = D::new("before");
+    match Some(n) {
+        Some(0) => {}
+        Some(_) if val(1, pass).await => {
+            n = 9;
+            d = D::new("in the arm");
+        }
+        _ => note("other arm"),
+    }
+    val(1, 13).await + n + d.len() as u32
+}
+
+#[test]
+fn an_arm_after_an_awaiting_guard_may_not_run() {
+    for (n, pass) in [(5, true), (5, false), (0, true)] {
+        assert_equivalent(
+            |l| with(l, || assigned_in_an_arm_after_an_awaiting_guard(n, pass)),
+            |l| {
+                with(l, || {
+                    assigned_in_an_arm_after_an_awaiting_guard_rustc(n, pass)
+                })
+            },
+        );
+    }
+}

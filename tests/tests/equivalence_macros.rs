@@ -480,3 +480,37 @@ mod assert_messages {
         })
     }
 }
+
+// Found by the generator: an `if` whose condition awaits only in a known macro's arguments
+// (`assert_eq!(f().await, ..)`), with an `async` block in its branch: the condition was not
+// seen to await, so it was not bound first, and the branch was written once per way the
+// condition finishes (two types for one `async` block: E0308).
+#[visible_async(compiler = condition_awaiting_in_a_macro_rustc)]
+#[allow(clippy::blocks_in_conditions)] // a block in the condition: that is the case
+async fn condition_awaiting_in_a_macro(log: Log, n: u32) -> u32 {
+    let mut t = 0;
+    if {
+        let mut i = 0_u32;
+        loop {
+            i += 1;
+            if i > n {
+                break true;
+            }
+            assert_ne!(ev(&log, "in the condition", i).await, 0, "never");
+        }
+    } {
+        let inner = log.clone();
+        t += async move { ev(&inner, "in the block", 5_u32).await }.await;
+    }
+    t
+}
+
+#[test]
+fn a_condition_that_awaits_in_a_macro() {
+    for n in [0, 2] {
+        assert_equivalent(
+            move |log| condition_awaiting_in_a_macro(log, n),
+            move |log| condition_awaiting_in_a_macro_rustc(log, n),
+        );
+    }
+}
