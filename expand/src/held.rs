@@ -21,6 +21,9 @@
 //! }
 //! ```
 //!
+//! A `for` head whose loop body awaits is treated like an awaited expression: its temporaries
+//! live to the end of the loop (`for x in 0..(S { .. }).n { f().await; }`).
+//!
 //! Conditions of `if` and `while` and the operands of `&&` and `||` are scopes of their own
 //! (rustc ends their temporaries with them): there the block takes the expression's place,
 //! `if { let __temporary2 = ..; f(&__temporary2).await } { .. }`.
@@ -252,6 +255,22 @@ impl<'e> Walk<'e> {
                 self.pure_so_far = false;
             }
             Expr::Cast(c) => self.expr(&mut c.expr),
+            Expr::Range(r) => {
+                if let Some(start) = &mut r.start {
+                    self.expr(start);
+                }
+                if let Some(end) = &mut r.end {
+                    self.expr(end);
+                }
+            }
+            // A `for` head's temporaries live to the end of the loop (rustc matches on the
+            // iterator): held across the body's `.await`s, like an awaited expression's.
+            Expr::ForLoop(f) if crate::desugar::block_has_await(&f.body) => {
+                self.in_awaited += 1;
+                self.expr(&mut f.expr);
+                self.in_awaited -= 1;
+                self.pure_so_far = false;
+            }
             Expr::Try(t) => {
                 self.expr(&mut t.expr);
                 self.pure_so_far = false;

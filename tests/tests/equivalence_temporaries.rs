@@ -799,3 +799,31 @@ fn a_for_head_temporary_with_a_joined_body() {
         },
     );
 }
+
+// Found by the generator: a temporary in a `for` head (a struct literal whose field is read)
+// lives to the end of the loop, across the body's `.await`s; made after an `.await` in the
+// head, it was dropped when the iterator had been made.
+#[visible_async(compiler = for_head_struct_temporary_rustc)]
+async fn for_head_struct_temporary(n: u32) -> u32 {
+    let mut t = 0;
+    for i in 0..(Holder {
+        d: D::new("head"),
+        n: lv("n", 1, n).await,
+    })
+    .n
+    {
+        t += lv("body", 1, i).await;
+    }
+    note("after the loop");
+    t
+}
+
+#[test]
+fn a_for_head_struct_temporary_lives_to_the_end_of_the_loop() {
+    for n in [0, 2] {
+        assert_equivalent(
+            |l| with(l, || for_head_struct_temporary(n)),
+            |l| with(l, || for_head_struct_temporary_rustc(n)),
+        );
+    }
+}
