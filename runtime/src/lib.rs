@@ -146,6 +146,9 @@
 //!   borrows the receiver before the argument and holds the reference across the `.await`
 //!   (`&Cell<u32>` is not `Send`, so neither is its future); the expansion borrows it again
 //!   after the `.await`, so its future can be `Send` where rustc's is not.
+//! - A temporary inside a struct literal that is itself held across an `.await` (`f((S { d,
+//!   n: (T { e, n: g().await }).n }).n).await`: the inner `T`) drops when the outer literal is
+//!   built; rustc keeps it to the end of the statement. Bind the inner value first.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement. (The owned value at the root of the chain is kept.)
