@@ -228,10 +228,27 @@ impl Analysis {
             .filter(|&&(p, e)| e == Event::Init && reaches(p) && on_every_path(p))
             .map(|&(p, _)| p)
             .max();
+        // A new value after the move on every path through it (`x = f(x)`) replaces it.
+        let replaced_after = |m: u32| {
+            let through = binding.event_branches.get(&m);
+            binding.events.iter().any(|&(p, e)| {
+                e == Event::Init
+                    && m < p
+                    && reaches(p)
+                    && binding.event_branches.get(&p).is_none_or(|branches| {
+                        branches
+                            .iter()
+                            .all(|b| through.is_some_and(|t| t.contains(b)))
+                    })
+            })
+        };
         self.path_dependent(b, k)
             && !self.is_moved_before(binding, point)
             && binding.events.iter().any(|&(p, e)| {
-                e == Event::Move && reaches(p) && certain_init.is_none_or(|init| p > init)
+                e == Event::Move
+                    && reaches(p)
+                    && certain_init.is_none_or(|init| p > init)
+                    && !replaced_after(p)
             })
     }
 

@@ -666,3 +666,24 @@ fn an_arm_after_an_awaiting_guard_may_not_run() {
         );
     }
 }
+
+// Found by the generator: a value read and then given a new value in the same statement, in
+// a loop body (`p = f().await & p`), is not "moved on one path": it was given a home as a
+// drop flag, and the assignment through the home borrowed it twice (E0499).
+#[visible_async(compiler = replaced_from_itself_in_a_loop_rustc)]
+#[allow(clippy::assign_op_pattern, clippy::toplevel_ref_arg)] // the shape that was found
+async fn replaced_from_itself_in_a_loop(ref d: D, mut p: u32) -> usize {
+    let mut stack = vec![4_u32, 5];
+    while let Some(x) = stack.pop() {
+        p = val(1, x).await & p;
+    }
+    val(1, d.len()).await + val(1, p).await as usize
+}
+
+#[test]
+fn replaced_from_itself_in_a_loop_body() {
+    assert_equivalent(
+        |l| with(l, || replaced_from_itself_in_a_loop(D::new("d"), 7)),
+        |l| with(l, || replaced_from_itself_in_a_loop_rustc(D::new("d"), 7)),
+    );
+}

@@ -707,7 +707,13 @@ impl Lowerer<'_> {
                     _ => None,
                 };
                 if let Some(guard) = guard {
-                    quote!(::visible_async::__private::HomeGuard::set(&mut #guard, #right))
+                    // The value first: it may read the local (`x = f().await & x`), and the
+                    // guard is borrowed for the call.
+                    let value = hidden("__value");
+                    quote!({
+                        let #value = #right;
+                        ::visible_async::__private::HomeGuard::set(&mut #guard, #value)
+                    })
                 } else {
                     quote!(#left = #right)
                 }
