@@ -558,6 +558,8 @@ struct Walker<'a> {
     move_capture: bool,
     /// Nodes from the body down to the current one.
     stack: Vec<NodeId>,
+    /// For each statement being walked, whether it makes a closure or an `async` block.
+    closure_stmts: Vec<bool>,
     /// Arms whose guard is being walked: a guard runs before its arm is chosen (and the later
     /// arms run if it is false), so its events are not in the arm's branch.
     guarded_arms: Vec<NodeId>,
@@ -576,6 +578,7 @@ pub fn analyse(params: &[&FnArg], body: &Block) -> Analysis {
         move_capture: false,
         stack: Vec::new(),
         guarded_arms: Vec::new(),
+        closure_stmts: Vec::new(),
     };
     for param in params {
         if let FnArg::Typed(pat_type) = param {
@@ -749,7 +752,10 @@ impl Walker<'_> {
 
     fn stmt(&mut self, stmt: &Stmt) -> bool {
         self.stack.push(node_id(stmt));
+        let makes_closure = FindClosure::first(|f| syn::visit::Visit::visit_stmt(f, stmt));
+        self.closure_stmts.push(makes_closure.is_some());
         let any = self.stmt_inner(stmt);
+        self.closure_stmts.pop();
         self.stack.pop();
         any
     }
@@ -1206,9 +1212,16 @@ impl Walker<'_> {
         let cond_makes_closure = cond.is_some_and(|cond| {
             FindClosure::first(|f| syn::visit::Visit::visit_expr(f, cond)).is_some()
         });
-        if any && self.closure_depth == 0 && (needs_join(&body.stmts) || cond_makes_closure) {
-            // The body (or the condition) makes closures or `async` blocks: it must exist
-            // once, so every iteration starts from a join point at the head of the loop.
+        // So does a loop inside a statement that makes one, at any depth of blocks (`f(loop {
+        // .. }, async { .. }.await)`): the code after a `break` out of it must exist once.
+        let in_closure_stmt = self.closure_stmts.iter().any(|&c| c);
+        if any
+            && self.closure_depth == 0
+            && (needs_join(&body.stmts) || cond_makes_closure || in_closure_stmt)
+        {
+            // The body (or the condition, or the rest of the statement) makes closures or
+            // `async` blocks: the loop must exist once, so every iteration starts from a join
+            // point at the head of the loop.
             let node = self.stack.last().copied().unwrap_or_default();
             let point = self.an.awaits.len();
             self.an.awaits.push(AwaitPoint {

@@ -514,3 +514,37 @@ fn a_condition_that_awaits_in_a_macro() {
         );
     }
 }
+
+// Found by the generator: a loop that awaits, in a statement that makes an `async` block after
+// it (here in `format!`'s arguments): the code after a `break` out of the loop was written in
+// the arm that entered the loop and in the arm of its `.await` (two types for one `async`
+// block: E0308). The loop now starts from a join point at its head, so that code exists once.
+#[visible_async(compiler = loop_then_async_block_in_one_statement_rustc)]
+async fn loop_then_async_block_in_one_statement(log: Log, n: u32) -> usize {
+    let inner = log.clone();
+    format!(
+        "{} {}",
+        {
+            let mut i = 0;
+            loop {
+                i += 1;
+                if i > n {
+                    break i;
+                }
+                ev(&log, "in the loop", i).await;
+            }
+        },
+        async move { ev(&inner, "in the block", 16_u32).await }.await
+    )
+    .len()
+}
+
+#[test]
+fn a_loop_then_an_async_block_in_one_statement() {
+    for n in [0, 2] {
+        assert_equivalent(
+            move |log| loop_then_async_block_in_one_statement(log, n),
+            move |log| loop_then_async_block_in_one_statement_rustc(log, n),
+        );
+    }
+}
