@@ -827,3 +827,30 @@ fn a_for_head_struct_temporary_lives_to_the_end_of_the_loop() {
         );
     }
 }
+
+// Found by the generator: a `for` head with a `match` whose arm awaits, on a method call of a
+// temporary (`match D::new(..).maybe()`): the arm of the body's `.await` did not count the
+// scrutinee's temporary among the head's, and left it out of the next state (E0063).
+#[visible_async(compiler = for_head_match_on_a_temporary_rustc)]
+async fn for_head_match_on_a_temporary(p: u32) -> u32 {
+    let mut t = 0;
+    for i in 0_u32..((match D::new("scrutinee").len() {
+        9 => {
+            pend(1).await;
+            p
+        }
+        n => n as u32,
+    }) % 4)
+    {
+        t += lv("body", 1, i).await;
+    }
+    t
+}
+
+#[test]
+fn a_for_head_match_on_a_temporary() {
+    assert_equivalent(
+        |l| with(l, || for_head_match_on_a_temporary(1)),
+        |l| with(l, || for_head_match_on_a_temporary_rustc(1)),
+    );
+}

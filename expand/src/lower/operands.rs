@@ -395,8 +395,9 @@ impl Lowerer<'_> {
     }
 
     /// Names (as [`Self::materialize`] would make them) the temporaries an expression with
-    /// `.await`s can make: its own, those of each awaited future (`f(&D::new(..)).await`),
-    /// and those in the arguments of known macros (`vec![(S { .. }).n, f().await]`).
+    /// `.await`s can make: its own, those of each awaited future (`f(&D::new(..)).await`) and
+    /// each `match` scrutinee (`match t().m() { .. }`), and those in the arguments of known
+    /// macros (`vec![(S { .. }).n, f().await]`).
     fn touch_temporaries(&mut self, expr: &Expr) {
         self.materialize(expr);
         let (bases, macros) = awaits_and_macros(expr);
@@ -767,9 +768,9 @@ fn strip_parens(value: TokenStream) -> TokenStream {
     }
 }
 
-/// The futures awaited in an expression (`f(..)` in `f(..).await`) and its macro calls, outside
-/// closures and `async` blocks (not the macros inside other macros' arguments: those are found
-/// from their macro).
+/// The futures awaited in an expression (`f(..)` in `f(..).await`), its `match` scrutinees and
+/// its macro calls, outside closures and `async` blocks (not the macros inside other macros'
+/// arguments: those are found from their macro).
 fn awaits_and_macros(expr: &Expr) -> (Vec<&Expr>, Vec<&syn::Macro>) {
     #[derive(Default)]
     struct Found<'a> {
@@ -783,6 +784,11 @@ fn awaits_and_macros(expr: &Expr) -> (Vec<&Expr>, Vec<&syn::Macro>) {
                 Expr::Await(a) => {
                     self.bases.push(&a.base);
                     self.visit_expr(&a.base);
+                }
+                // A scrutinee's temporaries live to the end of the `match`.
+                Expr::Match(m) => {
+                    self.bases.push(&m.expr);
+                    syn::visit::visit_expr(self, expr);
                 }
                 _ => syn::visit::visit_expr(self, expr),
             }
