@@ -203,6 +203,22 @@ impl Analysis {
         self.last_change_in_other_branch(b, k)
     }
 
+    /// Whether an event of a binding at `pos` happens on every path to `point`: it is in no
+    /// branch (of an `if`, a `match`, a `while`/`for` body) that `point` is not in, nor in an
+    /// arm whose guard `point` is in (the guard may be false).
+    fn on_every_path(&self, binding: &Binding, point: &AwaitPoint, pos: u32) -> bool {
+        let in_guard_of = |arm: &NodeId| {
+            self.guard_of_arm
+                .get(arm)
+                .is_some_and(|guard| point.path.contains(guard))
+        };
+        binding.event_branches.get(&pos).is_none_or(|branches| {
+            branches
+                .iter()
+                .all(|b| point.path.contains(b) && !in_guard_of(b))
+        })
+    }
+
     /// Whether binding `b`, kept at point `k`, may have been moved on a path that reaches it
     /// (`if c { drop(x) } else { x = v }`, `drop(x); if c { x = v }`): stored by name, it
     /// would be a use after a move on that path, so it needs a home, whose guard is the drop
@@ -216,16 +232,12 @@ impl Analysis {
         let reaches = |p: u32| {
             p < point.pos && !binding.arm_moves.contains(&p) && !self.exclusive(binding, point, p)
         };
-        let on_every_path = |p: u32| {
-            binding
-                .event_branches
-                .get(&p)
-                .is_none_or(|branches| branches.iter().all(|b| point.path.contains(b)))
-        };
         let certain_init = binding
             .events
             .iter()
-            .filter(|&&(p, e)| e == Event::Init && reaches(p) && on_every_path(p))
+            .filter(|&&(p, e)| {
+                e == Event::Init && reaches(p) && self.on_every_path(binding, point, p)
+            })
             .map(|&(p, _)| p)
             .max();
         // A new value after the move on every path through it (`x = f(x)`) replaces it.
@@ -270,10 +282,7 @@ impl Analysis {
         let Some(&(pos, _)) = last else {
             return false;
         };
-        binding
-            .event_branches
-            .get(&pos)
-            .is_some_and(|branches| branches.iter().any(|b| !point.path.contains(b)))
+        !self.on_every_path(binding, point, pos)
     }
 
     /// Whether binding `b` is bound by the pattern of a `match` arm whose guard is suspended
@@ -485,24 +494,13 @@ impl Analysis {
         // value is computed around this very `.await`, which may leave without assigning).
         // An assignment in a branch that `point` is not in may not happen: the value may
         // still be read after it.
-        let in_guard_of = |arm: &NodeId| {
-            self.guard_of_arm
-                .get(arm)
-                .is_some_and(|guard| point.path.contains(guard))
-        };
-        let unconditional = |pos: u32| {
-            binding.event_branches.get(&pos).is_none_or(|branches| {
-                branches
-                    .iter()
-                    .all(|b| point.path.contains(b) && !in_guard_of(b))
-            })
-        };
         // An assignment whose right side can leave (`x = f().await?`, `x = match .. { ..
         // => break }`) may not happen, before it as inside it: the old value may still be read
         // (after a `break`) or dropped.
         let certain = |&&(pos, event): &&(u32, Event)| {
             event != Event::Init
-                || (unconditional(pos) && (!doubt_inits || !binding.assigned_by.contains(&pos)))
+                || (self.on_every_path(binding, point, pos)
+                    && (!doubt_inits || !binding.assigned_by.contains(&pos)))
         };
         // The first certain event on a path decides: a read, or a new value.
         let reads = |path: &[&(u32, Event)]| {
@@ -558,8 +556,8 @@ struct Walker<'a> {
     move_capture: bool,
     /// Nodes from the body down to the current one.
     stack: Vec<NodeId>,
-    /// For each statement being walked, whether it makes a closure or an `async` block.
-    closure_stmts: Vec<bool>,
+    /// Whether the outermost statement being walked makes a closure or an `async` block.
+    in_closure_stmt: Option<bool>,
     /// Arms whose guard is being walked: a guard runs before its arm is chosen (and the later
     /// arms run if it is false), so its events are not in the arm's branch.
     guarded_arms: Vec<NodeId>,
@@ -578,7 +576,7 @@ pub fn analyse(params: &[&FnArg], body: &Block) -> Analysis {
         move_capture: false,
         stack: Vec::new(),
         guarded_arms: Vec::new(),
-        closure_stmts: Vec::new(),
+        in_closure_stmt: None,
     };
     for param in params {
         if let FnArg::Typed(pat_type) = param {
@@ -728,6 +726,11 @@ impl Walker<'_> {
     /// A join point here (in the nodes on the stack), for code after it written once.
     fn push_join(&mut self, span: Span, text: String) -> usize {
         let pos = self.tick();
+        self.join_point(pos, span, text, false)
+    }
+
+    /// A join point at `pos`, in the nodes on the stack: its index among the points.
+    fn join_point(&mut self, pos: u32, span: Span, text: String, loop_head: bool) -> usize {
         self.an.awaits.push(AwaitPoint {
             pos,
             span,
@@ -735,7 +738,7 @@ impl Walker<'_> {
             loops: self.loops.clone(),
             path: self.stack.iter().copied().collect(),
             join: true,
-            loop_head: false,
+            loop_head,
             breaks_loop: None,
         });
         self.an.awaits.len() - 1
@@ -752,10 +755,16 @@ impl Walker<'_> {
 
     fn stmt(&mut self, stmt: &Stmt) -> bool {
         self.stack.push(node_id(stmt));
-        let makes_closure = FindClosure::first(|f| syn::visit::Visit::visit_stmt(f, stmt));
-        self.closure_stmts.push(makes_closure.is_some());
+        // A statement inside one that makes none makes none either: look at the outermost.
+        let outermost = self.in_closure_stmt.is_none();
+        if outermost {
+            let made = FindClosure::first(|f| syn::visit::Visit::visit_stmt(f, stmt));
+            self.in_closure_stmt = Some(made.is_some());
+        }
         let any = self.stmt_inner(stmt);
-        self.closure_stmts.pop();
+        if outermost {
+            self.in_closure_stmt = None;
+        }
         self.stack.pop();
         any
     }
@@ -1214,26 +1223,20 @@ impl Walker<'_> {
         });
         // So does a loop inside a statement that makes one, at any depth of blocks (`f(loop {
         // .. }, async { .. }.await)`): the code after a `break` out of it must exist once.
-        let in_closure_stmt = self.closure_stmts.iter().any(|&c| c);
         if any
             && self.closure_depth == 0
-            && (needs_join(&body.stmts) || cond_makes_closure || in_closure_stmt)
+            && (needs_join(&body.stmts) || cond_makes_closure || self.in_closure_stmt == Some(true))
         {
             // The body (or the condition, or the rest of the statement) makes closures or
             // `async` blocks: the loop must exist once, so every iteration starts from a join
             // point at the head of the loop.
             let node = self.stack.last().copied().unwrap_or_default();
-            let point = self.an.awaits.len();
-            self.an.awaits.push(AwaitPoint {
-                pos: start,
-                span: body.brace_token.span.join(),
-                text: "loop".to_string(),
-                loops: self.loops.clone(),
-                path: self.stack.iter().copied().collect(),
-                join: true,
-                loop_head: true,
-                breaks_loop: None,
-            });
+            let point = self.join_point(
+                start,
+                body.brace_token.span.join(),
+                "loop".to_string(),
+                true,
+            );
             self.an.loop_head.insert(node, point);
         }
         // Patch the end of this loop into every await recorded inside it.
