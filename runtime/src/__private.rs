@@ -218,6 +218,28 @@ pub fn output_of<F: Future>(_: &F) -> core::marker::PhantomData<F::Output> {
     core::marker::PhantomData
 }
 
+/// The reference rustc takes to a method's receiver before the method's arguments run
+/// (`cell.set(f().await)` borrows `cell`, then awaits): held in the state across an argument's
+/// `.await` as rustc holds `&cell`, it carries no value and no lifetime, only the auto traits
+/// of a `&T`. (The call itself borrows the receiver again once the arguments are ready.)
+pub struct ReceiverBorrow<T: ?Sized>(core::marker::PhantomData<*const T>);
+
+// SAFETY: a `ReceiverBorrow` holds nothing, so sending or sharing it cannot reach a `T`; it is
+// `Send` and `Sync` exactly when `&T` is, which is all it is for.
+unsafe impl<T: ?Sized + Sync> Send for ReceiverBorrow<T> {}
+// SAFETY: as above.
+unsafe impl<T: ?Sized + Sync> Sync for ReceiverBorrow<T> {}
+
+impl<T: ?Sized> ReceiverBorrow<T> {
+    /// The marker for a borrow of `receiver`.
+    #[inline]
+    #[must_use]
+    pub fn of(receiver: &T) -> Self {
+        let _ = receiver;
+        Self(core::marker::PhantomData)
+    }
+}
+
 /// Stands after the `return` of a function whose state machine has pinned homes, with the
 /// body as written in an `async` block: never run, but rustc type- and borrow-checks the
 /// block like the `async fn` it came from. That check is what makes the erased lifetimes of

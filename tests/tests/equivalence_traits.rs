@@ -486,3 +486,43 @@ fn locals_read_in_place_before_the_await_behave_the_same() {
     assert_equivalent(big_local_indexed_before, big_local_indexed_before_rustc);
     assert_equivalent(big_field_read_before, big_field_read_before_rustc);
 }
+
+// A method's receiver is borrowed before its arguments run: with an argument that awaits,
+// rustc holds `&c` across the `.await`, and `&Cell<u32>` is not `Send`. Where the receiver is
+// read in place after the `.await` (a field, a `Vec` of `Send + Sync` items), the state holds
+// a marker with the auto traits of that reference.
+
+#[visible_async(compiler = receiver_borrowed_across_argument_rustc)]
+async fn receiver_borrowed_across_argument(counter: u32) -> u32 {
+    let c = Cell::new(counter);
+    c.set(visible_async::leaf::ready_after(1, 2_u32).await + 1);
+    c.get()
+}
+
+#[visible_async(compiler = plain_receiver_across_argument_rustc)]
+async fn plain_receiver_across_argument(mut items: Vec<u32>) -> usize {
+    items.push(visible_async::leaf::ready_after(1, 2_u32).await);
+    items.len()
+}
+
+#[test]
+fn receiver_borrowed_before_an_awaiting_argument_counts_for_auto_traits() {
+    let t = same_auto_traits!(
+        receiver_borrowed_across_argument(1),
+        receiver_borrowed_across_argument_rustc(1)
+    );
+    assert_eq!(t, NEITHER);
+    let t = same_auto_traits!(
+        plain_receiver_across_argument(vec![1]),
+        plain_receiver_across_argument_rustc(vec![1])
+    );
+    assert_eq!(t, SEND_SYNC);
+    assert_equivalent(
+        |_| receiver_borrowed_across_argument(4),
+        |_| receiver_borrowed_across_argument_rustc(4),
+    );
+    assert_equivalent(
+        |_| plain_receiver_across_argument(vec![3]),
+        |_| plain_receiver_across_argument_rustc(vec![3]),
+    );
+}

@@ -152,6 +152,9 @@ pub struct Lowerer<'a> {
     broken: std::collections::HashSet<usize>,
     /// Temporaries made only to be borrowed before an `.await` (see `materialize`).
     materialized: std::collections::HashSet<String>,
+    /// Receivers of method calls that (by their names) borrow them: with an argument that
+    /// awaits, rustc holds the receiver's reference across it (see `receiver_borrow`).
+    borrowed_receivers: std::collections::HashSet<NodeId>,
     /// Those of them that the arm being generated took from the state (rather than made).
     from_state: std::collections::HashSet<String>,
     label_count: usize,
@@ -252,6 +255,7 @@ impl<'a> Lowerer<'a> {
             discovered: std::collections::HashSet::new(),
             broken: std::collections::HashSet::new(),
             materialized: std::collections::HashSet::new(),
+            borrowed_receivers: std::collections::HashSet::new(),
             from_state: std::collections::HashSet::new(),
             label_count: 0,
             option_try,

@@ -22,6 +22,11 @@ impl Lowerer<'_> {
             ));
             return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         };
+        if let Expr::MethodCall(m) = expr
+            && !self.an.consumes(m)
+        {
+            self.borrowed_receivers.insert(node_id(&*m.receiver));
+        }
         match self.lower_operands(&children, k) {
             Ok((mut stmts, mut parts)) => {
                 self.hold_resumed_value(expr, &children, k, &mut stmts, &mut parts);
@@ -143,6 +148,10 @@ impl Lowerer<'_> {
                 let temp = self.temp(child);
                 parts.push(render(&temp, ctx));
             } else {
+                if self.receiver_borrow(children, i) {
+                    // Made before the `.await` this code resumes from: in the state.
+                    self.receiver_borrow_temp(child);
+                }
                 parts.push(self.verbatim(child));
             }
         }
@@ -229,12 +238,46 @@ impl Lowerer<'_> {
                         let temp = self.bind_temporary(child, v, stmts);
                         parts.push(render(&temp, ctx));
                     } else {
+                        if before_await && self.receiver_borrow(children, i) {
+                            let temp = self.receiver_borrow_temp(child);
+                            let span = child.span();
+                            stmts.push(quote_spanned!(span=>
+                                let #temp = ::visible_async::__private::ReceiverBorrow::of(&#v);
+                            ));
+                        }
                         parts.push(v);
                     }
                 }
             }
         }
         Ok(())
+    }
+
+    /// Whether operand `i` is a place that a method borrows as its receiver, with a later
+    /// argument that may suspend (`cell.set(f().await)`): rustc takes the reference first and
+    /// holds it across the argument's `.await`, which decides the future's auto traits
+    /// (`&Cell<u32>` is not `Send`). The place itself is read again for the call, so what the
+    /// state holds is a [`ReceiverBorrow`](::visible_async::__private::ReceiverBorrow) marker,
+    /// with those auto traits and no value.
+    fn receiver_borrow(&self, children: &[(&Expr, Ctx)], i: usize) -> bool {
+        let (child, _) = children[i];
+        i == 0
+            && self.borrowed_receivers.contains(&node_id(child))
+            && place_root(child).is_some()
+            && !Self::hoisted(children, i)
+            && children[1..]
+                .iter()
+                .any(|(c, _)| self.an.contains_await(*c))
+    }
+
+    /// The hidden local for the [`Self::receiver_borrow`] marker of `receiver`: a temporary
+    /// that borrows nothing.
+    fn receiver_borrow_temp(&mut self, receiver: &Expr) -> syn::Ident {
+        let temp = self.temp(receiver);
+        if let Some(&n) = self.temps.get(&node_id(receiver)) {
+            self.key_nodes.remove(&Key::Temp(n));
+        }
+        temp
     }
 
     /// Whether operand `i` must be kept in a temporary when a later operand may suspend.
