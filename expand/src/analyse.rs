@@ -18,6 +18,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Block, Expr, FnArg, Pat, Stmt};
 
+use crate::args::ReceiverHints;
 use crate::macros::{self, MacroArgs};
 
 /// Identity of a syntax node of the (immutable) body: its address.
@@ -100,6 +101,8 @@ pub struct AwaitPoint {
 
 #[derive(Default)]
 pub struct Analysis {
+    /// What the attribute says of methods whose names do not tell how they take `self`.
+    pub receivers: ReceiverHints,
     /// Suspension points (`.await`s, in source order) and join points, as one list.
     pub awaits: Vec<AwaitPoint>,
     pub await_index: HashMap<NodeId, usize>,
@@ -564,8 +567,11 @@ struct Walker<'a> {
 }
 
 /// Analyses a body: `params` are the function's inputs, in order.
-pub fn analyse(params: &[&FnArg], body: &Block) -> Analysis {
-    let mut an = Analysis::default();
+pub fn analyse(params: &[&FnArg], body: &Block, receivers: &ReceiverHints) -> Analysis {
+    let mut an = Analysis {
+        receivers: receivers.clone(),
+        ..Analysis::default()
+    };
     let mut w = Walker {
         an: &mut an,
         scopes: vec![Vec::new()],
@@ -906,7 +912,7 @@ impl Walker<'_> {
                         .is_some_and(|b| self.an.bindings[b].kind == ValueKind::Iterator),
                     receiver => makes_iterator(receiver),
                 };
-                let recv_ctx = if consumes(m, iterator) {
+                let recv_ctx = if consumes(&self.an.receivers, m, iterator) {
                     Ctx::Move
                 } else {
                     Ctx::Place
@@ -1123,9 +1129,15 @@ impl Walker<'_> {
                 }
                 any
             }
-            Expr::Loop(l) => self.in_loop(&l.body, None, |w| w.block(&l.body)),
-            // A `while` or `for` body may not run at all: to the code around the loop, what
-            // happens in it happens on one path only, as in a branch.
+            // A `loop` body that can be left (`break`, `return`, `?`) may stop before any of
+            // its statements; a `while` or `for` body may not run at all: to the code around
+            // the loop, what happens in it happens on one path only, as in a branch.
+            Expr::Loop(l) => self.in_loop(&l.body, None, |w| {
+                if can_leave(expr) {
+                    w.an.branch_parent.insert(node_id(&l.body), node_id(l));
+                }
+                w.block(&l.body)
+            }),
             Expr::While(wh) => self.in_loop(&wh.body, Some(&wh.cond), |w| {
                 w.an.branch_parent.insert(node_id(&wh.body), node_id(wh));
                 w.scopes.push(Vec::new());
@@ -1550,12 +1562,17 @@ pub fn moves_out(pat: &Pat) -> bool {
     }
 }
 
-/// Method names that take `self` by value across the standard library and common crates.
 /// Whether a method call consumes its receiver, `iterator` telling whether the receiver is an
-/// iterator (see [`Analysis::consumes`]).
-fn consumes(m: &syn::ExprMethodCall, iterator: bool) -> bool {
+/// iterator (see [`Analysis::consumes`]): as the attribute says (`consumes(..)`,
+/// `borrows(..)`), else as the name suggests.
+fn consumes(hints: &ReceiverHints, m: &syn::ExprMethodCall, iterator: bool) -> bool {
     let name = m.method.to_string();
-    consumes_receiver(&name) || (iterator && ITERATOR_CONSUMING.contains(&name.as_str()))
+    if hints.borrows.contains(&name) {
+        return false;
+    }
+    hints.consumes.contains(&name)
+        || consumes_receiver(&name)
+        || (iterator && ITERATOR_CONSUMING.contains(&name.as_str()))
 }
 
 /// Methods that consume an iterator but only borrow a slice or a collection (`v.last()`).
@@ -1614,10 +1631,11 @@ impl Analysis {
                 .is_some_and(|&b| self.bindings[b].kind == ValueKind::Iterator),
             receiver => makes_iterator(receiver),
         };
-        consumes(m, iterator)
+        consumes(&self.receivers, m, iterator)
     }
 }
 
+/// Method names that take `self` by value across the standard library and common crates.
 pub fn consumes_receiver(name: &str) -> bool {
     // Iterator adapters and consumers, `Option`/`Result` combinators, future combinators,
     // and a few well-known consuming methods of common crates (builders, transactions,

@@ -90,11 +90,11 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     let rests = partial::keep_rests(lowered);
     let desugared = rests.or(desugared);
     let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
-    let an = analyse::analyse(&inputs, lowered);
+    let an = analyse::analyse(&inputs, lowered, &args.receivers);
     // The body as written, with an analysis of its own, for the copy that rustc checks.
     let written_inputs: Vec<&FnArg> = item.sig.inputs.iter().collect();
-    let written =
-        (desugared.is_some() || rewritten).then(|| analyse::analyse(&written_inputs, &item.block));
+    let written = (desugared.is_some() || rewritten)
+        .then(|| analyse::analyse(&written_inputs, &item.block, &args.receivers));
     let written = emit::Written {
         body: &item.block,
         an: written.as_ref().unwrap_or(&an),

@@ -109,10 +109,17 @@
 //!   with a primitive, shared-reference or raw-pointer type or bound to a literal or a
 //!   reference.
 //! - Whether a method call consumes its receiver is read from the method's name (`into_*`,
-//!   `unwrap*`, iterator adapters and consumers on iterators, `build`, `commit`, ...). A
-//!   consuming method with another name on a local not used after the `.await` is an error
-//!   (E0382, "use of moved value", at the `.await`); a borrowing method with a consuming name
-//!   lets the local be dropped at the `.await`.
+//!   `unwrap*`, iterator adapters and consumers on iterators, `build`, `commit`, ...): no code
+//!   shape compiles both for `fn m(self)` and for `fn m(&self)` returning a borrow kept across
+//!   an `.await`. Where the name does not say it, say it in the attribute:
+//!   `#[visible_async(consumes(send, apply))]` for methods that take `self`,
+//!   `#[visible_async(borrows(wait))]` for one with a consuming name that takes `&self` or
+//!   `&mut self` (or call it as a function, `Request::send(req)`, which moves `req` as written).
+//!   Without that, a consuming method with another name on a local kept across a later
+//!   `.await` is an error, E0382 ("use of moved value", with rustc's note that the method
+//!   "takes ownership of the receiver `self`") or E0507 ("cannot move out of a mutable
+//!   reference", for a local borrowed across an `.await`); a borrowing method with a
+//!   consuming name lets the local be dropped at the `.await`.
 //! - A partial move out of a local (`let body = request.body;`) is not tracked: the local is
 //!   still stored across a later `.await` (E0382, "use of partially moved value"). A `let`
 //!   pattern that leaves parts behind (`let (q, _) = t;`) is handled, unless `t` is read again
@@ -142,10 +149,13 @@
 //!   it, so rustc's future is `Sync` here and ours is not. (A local that was borrowed, as by
 //!   `c.set(2)`, rustc keeps to the end of its scope too.) Whether a type has drop glue is not
 //!   in the tokens: drop the value at once (`let _ = Cell::new(1);`) or use it.
-//! - A method called on a local with an argument that awaits (`cell.set(f().await)`): rustc
-//!   borrows the receiver before the argument and holds the reference across the `.await`
-//!   (`&Cell<u32>` is not `Send`, so neither is its future); the expansion borrows it again
-//!   after the `.await`, so its future can be `Send` where rustc's is not.
+//! - A method called on a place with an argument that awaits (`cell.set(f().await)`): rustc
+//!   borrows the receiver before the argument and holds the reference across the `.await`;
+//!   the expansion reads the place again after it, and holds a marker with the auto traits of
+//!   a shared reference instead (`&Cell<u32>` is not `Send`, so neither is either future).
+//!   Where the method takes `&mut self` and the receiver's type is `Send` but not `Sync`
+//!   (`v.push(f().await)` on a `Vec<Cell<u32>>`), rustc's `&mut` is `Send` and the marker is
+//!   not: the name of the method does not tell which it takes.
 //! - A temporary inside a struct literal that is itself held across an `.await` (`f((S { d,
 //!   n: (T { e, n: g().await }).n }).n).await`: the inner `T`) drops when the outer literal is
 //!   built; rustc keeps it to the end of the statement. Bind the inner value first.

@@ -687,3 +687,44 @@ fn replaced_from_itself_in_a_loop_body() {
         |l| with(l, || replaced_from_itself_in_a_loop_rustc(D::new("d"), 7)),
     );
 }
+
+// Found by the generator: a value moved on one path and given a new value again in a `loop`
+// that can break before the assignment: rustc keeps a drop flag ("this reinitialization might
+// get skipped"); a `loop` body was read as running to its end at least once, so the value was
+// stored in the state as if certainly there (E0382).
+#[visible_async(compiler = reinitialized_in_a_loop_that_can_break_first_rustc)]
+async fn reinitialized_in_a_loop_that_can_break_first(mut p: D, moved: bool, laps: u32) -> usize {
+    if moved {
+        drop(p);
+        let mut lap = 0_u32;
+        loop {
+            lap += 1;
+            if lap > laps {
+                break;
+            }
+            p = D::new("again");
+        }
+    }
+    pend(1).await;
+    note("after");
+    pend(1).await;
+    0
+}
+
+#[test]
+fn reinitialized_in_a_loop_that_can_break_before_the_assignment() {
+    for (moved, laps) in [(false, 0), (true, 0), (true, 1), (true, 2)] {
+        assert_equivalent(
+            |l| {
+                with(l, || {
+                    reinitialized_in_a_loop_that_can_break_first(D::new("p"), moved, laps)
+                })
+            },
+            |l| {
+                with(l, || {
+                    reinitialized_in_a_loop_that_can_break_first_rustc(D::new("p"), moved, laps)
+                })
+            },
+        );
+    }
+}

@@ -107,7 +107,8 @@ features! {
     d_temporaries,
     /// A `D` temporary alive across an `.await` later in the same statement.
     temporaries_across_await,
-    /// `d.consume()`: a by-value method whose name does not say it consumes.
+    /// `d.consume()`: a by-value method whose name does not say it consumes (the function
+    /// says so in its attribute, `consumes(consume)`).
     consume_method,
     /// `let r = &d;` borrows held while the code goes on (maybe across awaits).
     borrows,

@@ -129,14 +129,25 @@ pub struct Program {
 }
 
 impl Program {
+    /// The attribute `f` gets, without `#[..]`: `D::consume` takes `self`, which its name does
+    /// not say, so a function that calls it says so (`consumes(consume)`), as a user would.
+    #[must_use]
+    pub fn attribute(&self) -> String {
+        if self.used.contains("consume_method") {
+            "visible_async(compiler = f_rustc, consumes(consume))".to_string()
+        } else {
+            "visible_async(compiler = f_rustc)".to_string()
+        }
+    }
+
     /// The module's source. `annotated`: with `#[visible_async(compiler = f_rustc)]`;
     /// otherwise `f_rustc` is the same plain `async fn` (to find programs rustc rejects).
     #[must_use]
     pub fn module(&self, annotated: bool) -> String {
         let (attr, alias) = if annotated {
-            ("#[visible_async::visible_async(compiler = f_rustc)]", "")
+            (format!("#[visible_async::{}]", self.attribute()), "")
         } else {
-            ("", "use self::f as f_rustc;")
+            (String::new(), "use self::f as f_rustc;")
         };
         let args = &self.args;
         format!(

@@ -666,8 +666,10 @@ impl Record {
     #[must_use]
     pub fn source(&self) -> String {
         let text = format!(
-            "{}#[visible_async(compiler = f_rustc)]\n{}\n",
-            self.program.helpers, self.program.function
+            "{}#[{}]\n{}\n",
+            self.program.helpers,
+            self.program.attribute(),
+            self.program.function
         );
         let formatted = syn::parse_file(&text).map_or(text, |file| prettyplease::unparse(&file));
         format!(
