@@ -94,6 +94,8 @@ pub struct AwaitPoint {
     pub join: bool,
     /// A join point at the head of a loop: each iteration starts there.
     pub loop_head: bool,
+    /// A join point at the start of a `match` arm's body (see [`Analysis::arm_join`]).
+    pub arm_start: bool,
     /// In the value of an unlabeled `break` (`break f().await;`): the start of the loop it
     /// leaves, whose rest does not run after this point.
     breaks_loop: Option<u32>,
@@ -114,6 +116,11 @@ pub struct Analysis {
     /// the initializer awaits and the `else` block makes a closure or an `async` block, which
     /// must be written once, not once for each way the initializer can finish.
     pub else_join: HashMap<NodeId, usize>,
+    /// An arm (its node) of a `match` whose guard awaits, to the join point at the start of
+    /// its body: there when the body makes a closure or an `async` block. The resumed
+    /// `match` writes its arms again, and two copies of a closure would be two types; the
+    /// arm's body is written once, after the join.
+    pub arm_join: HashMap<NodeId, usize>,
     pub bindings: Vec<Binding>,
     /// `PatIdent` (or parameter) node to binding.
     pub binding_of: HashMap<NodeId, usize>,
@@ -191,6 +198,15 @@ impl Analysis {
             return used_after;
         }
         !moved || used_after
+    }
+
+    /// Whether binding `b` is, as declared, a `Copy` value (a typed primitive or shared
+    /// reference, a literal, a reference): a closure that is not `move` captures such a value
+    /// by reference even where it reads it for the last time, since reading copies it.
+    pub fn is_copy_like(&self, b: usize) -> bool {
+        let binding = &self.bindings[b];
+        binding.kind == ValueKind::Copy
+            || (binding.borrow_only && binding.kind != ValueKind::MutRef)
     }
 
     /// Whether the value of binding `b` at point `k` depends on the path taken: the last move
@@ -479,6 +495,7 @@ impl Analysis {
                 path: point.path.clone(),
                 join: point.join,
                 loop_head: false,
+                arm_start: false,
                 breaks_loop: None,
             };
             if self.is_used_after(binding, &exit, doubt_inits) {
@@ -745,6 +762,7 @@ impl Walker<'_> {
             path: self.stack.iter().copied().collect(),
             join: true,
             loop_head,
+            arm_start: false,
             breaks_loop: None,
         });
         self.an.awaits.len() - 1
@@ -878,6 +896,7 @@ impl Walker<'_> {
                         path: self.stack.iter().copied().chain([node_id(expr)]).collect(),
                         join: false,
                         loop_head: false,
+                        arm_start: false,
                         breaks_loop: self.breaking,
                     });
                     self.an.await_index.insert(node_id(a), index);
@@ -1088,6 +1107,9 @@ impl Walker<'_> {
                     Vec::new()
                 };
                 let match_node = self.stack.last().copied().unwrap_or_default();
+                let awaiting_guard = m.arms.iter().any(
+                    |arm| matches!(&arm.pat, Pat::Guard(g) if crate::desugar::has_await(&g.guard)),
+                );
                 for arm in &m.arms {
                     self.an.branch_parent.insert(node_id(arm), match_node);
                     self.stack.push(node_id(arm));
@@ -1118,6 +1140,16 @@ impl Walker<'_> {
                         for &b in &reread {
                             self.record_binding(b, Event::Use);
                         }
+                    }
+                    if awaiting_guard
+                        && self.closure_depth == 0
+                        && FindClosure::first(|f| syn::visit::Visit::visit_expr(f, &arm.body))
+                            .is_some()
+                    {
+                        let index = self.push_join(arm.body.span(), tokens_text(&arm.pat));
+                        self.an.awaits[index].arm_start = true;
+                        self.an.arm_join.insert(node_id(arm), index);
+                        arm_any = true;
                     }
                     arm_any |= self.expr(&arm.body, Ctx::Move);
                     self.scopes.pop();
@@ -1573,6 +1605,12 @@ fn consumes(hints: &ReceiverHints, m: &syn::ExprMethodCall, iterator: bool) -> b
     hints.consumes.contains(&name)
         || consumes_receiver(&name)
         || (iterator && ITERATOR_CONSUMING.contains(&name.as_str()))
+}
+
+/// Whether a method call consumes its receiver, as far as the call alone tells (the receiver's
+/// binding is not looked at).
+pub fn method_consumes(hints: &ReceiverHints, m: &syn::ExprMethodCall) -> bool {
+    consumes(hints, m, makes_iterator(&m.receiver))
 }
 
 /// Methods that consume an iterator but only borrow a slice or a collection (`v.last()`).

@@ -421,12 +421,15 @@ impl Walker<'_> {
 
     /// What a closure or `async` block borrows: the locals it captures by reference (it
     /// mentions them and, unless `move`, does not consume them: a closure that consumes a
-    /// local captures it by value), and what every value it captures borrows.
+    /// local captures it by value, but one that reads a `Copy` value for the last time still
+    /// borrows it), and what every value it captures borrows.
     fn captures(&self, node: &Expr, by_move: bool) -> HashSet<usize> {
         let mentions = self.an.mentions(node);
         let consumed: HashSet<usize> = mentions
             .iter()
-            .filter(|(_, path)| path.is_some_and(|p| self.an.is_last_use(p)))
+            .filter(|&&(b, path)| {
+                path.is_some_and(|p| self.an.is_last_use(p)) && !self.an.is_copy_like(b)
+            })
             .map(|&(b, _)| b)
             .collect();
         let mut set = HashSet::new();

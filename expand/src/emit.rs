@@ -274,6 +274,13 @@ pub fn emit(
                 " The head of the loop at {location}: every iteration starts here, so that the \
                  loop's body, which makes closures or `async` blocks, exists once."
             )
+        } else if point.arm_start {
+            format!(
+                " The start of the arm `{}` ({location}), once the `match` chose it: the arm \
+                 makes closures or `async` blocks, and the guards that await run the `match` \
+                 again, so the arm's body exists once, here.",
+                shorten(&point.text)
+            )
         } else if point.join {
             format!(
                 " Passed through after `{}` ({location}), where the paths out of its `.await`s meet, \

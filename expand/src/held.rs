@@ -32,30 +32,36 @@
 //! side effects (literals, paths, other hoisted temporaries), so the order of evaluation is
 //! unchanged; it is then dropped when the block ends, which is where the statement ends.
 //! A block's tail is treated the same way: its temporaries drop before the block's locals, as
-//! in edition 2024. Receivers of method calls are left alone: whether `t().m()` keeps `t()` as
-//! a temporary or moves it depends on `m`'s signature. `let`s whose initializer may extend a temporary's
+//! in edition 2024. Receivers of method calls are left alone (whether `t().m()` keeps `t()` as
+//! a temporary or moves it depends on `m`'s signature), except an awaited value's, which is
+//! held unless the method's name (or the attribute's `consumes(..)`) says it takes `self`. `let`s whose initializer may extend a temporary's
 //! lifetime (`&..`, struct, tuple and array literals, blocks) and `let .. else` are left alone
 //! too.
 
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Stmt};
 
+use crate::args::ReceiverHints;
 use crate::lower::hidden;
 
 /// The body with the temporaries of its awaited expressions held by blocks, or `None` if there
 /// are none to hold.
-pub fn hold_awaited_temporaries(body: &Block) -> Option<Block> {
+pub fn hold_awaited_temporaries(body: &Block, receivers: &ReceiverHints) -> Option<Block> {
     let mut body = body.clone();
-    let mut rewrite = Rewrite { count: 0 };
+    let mut rewrite = Rewrite {
+        count: 0,
+        receivers,
+    };
     rewrite.visit_block_mut(&mut body);
     (rewrite.count > 0).then_some(body)
 }
 
-struct Rewrite {
+struct Rewrite<'h> {
     count: usize,
+    receivers: &'h ReceiverHints,
 }
 
-impl VisitMut for Rewrite {
+impl VisitMut for Rewrite<'_> {
     fn visit_block_mut(&mut self, block: &mut Block) {
         syn::visit_mut::visit_block_mut(self, block);
         for stmt in &mut block.stmts {
@@ -123,7 +129,7 @@ impl VisitMut for Rewrite {
     fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
-impl Rewrite {
+impl Rewrite<'_> {
     /// `t().m(..).await` as a whole statement's value (maybe followed by `?`): the receiver
     /// `t()` is a temporary that `m` either moves into its future or borrows for as long as
     /// the future lives, depending on `m`'s signature. An `async` block holds both, whichever
@@ -174,6 +180,7 @@ impl Rewrite {
             pure_so_far: true,
             in_awaited: 0,
             taken: Vec::new(),
+            receivers: self.receivers,
         };
         walk.expr(expr);
         walk.taken
@@ -197,6 +204,7 @@ struct Walk<'e> {
     /// Depth of awaited expressions around the current one.
     in_awaited: usize,
     taken: Vec<Taken<'e>>,
+    receivers: &'e ReceiverHints,
 }
 
 struct Taken<'e>(&'e mut Expr);
@@ -234,7 +242,19 @@ impl<'e> Walk<'e> {
                 self.pure_so_far = false;
             }
             Expr::MethodCall(m) => {
-                self.expr(&mut m.receiver);
+                // An awaited value borrowed as a receiver (`f(make().await.len()).await`,
+                // `make().await.bump().await`) is a temporary of the statement: held, it can
+                // be borrowed across the later `.await`. (If the method takes `self` under a
+                // name that does not say so, the hidden local is moved: `consumes(..)` tells.)
+                let held = self.in_awaited > 0
+                    && self.pure_so_far
+                    && matches!(&*m.receiver, Expr::Await(_))
+                    && !crate::analyse::method_consumes(self.receivers, m);
+                if held {
+                    self.take(&mut m.receiver);
+                } else {
+                    self.expr(&mut m.receiver);
+                }
                 for arg in &mut m.args {
                     self.expr(arg);
                 }

@@ -84,7 +84,7 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     let extended = extend::extended_as_locals(lowered);
     let desugared = extended.or(desugared);
     let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
-    let held = held::hold_awaited_temporaries(lowered);
+    let held = held::hold_awaited_temporaries(lowered, &args.receivers);
     let desugared = held.or(desugared);
     let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
     let rests = partial::keep_rests(lowered);

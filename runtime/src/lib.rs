@@ -58,7 +58,9 @@
 //! its errors once, at the user's tokens.
 //!
 //! `.await` in a match guard works: the scrutinee gets a pinned home (the guard's bindings
-//! borrow it), and the resumed `match` reads it again from the suspended arm on. So do `let`
+//! borrow it), and the resumed `match` reads it again from the suspended arm on. An arm whose
+//! body makes a closure or an `async` block starts at a join point (`JoinN`), so that its body
+//! is written once however the `match` got there. So do `let`
 //! chains with an `.await` (`if let Some(x) = a && f(x).await { .. }`, and in `while`), which
 //! become nested `if`s. A value scrutinee whose arms await (`match f() { .. }`, `if let`,
 //! `while let`) is bound first, `match f() { __scrutinee => match __scrutinee { .. } }`, so that
@@ -92,9 +94,9 @@
 //! - `.await` inside an unknown macro, in the guard of `matches!`, or a macro that awaits by
 //!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
 //! - An `.await` in the guard of a `match` on an element at a computed index (`v[i + 1]`):
-//!   bind a reference to it first. A closure or `async` block in a `match` whose guard awaits
-//!   (the resumed `match` runs its arms again, and two copies would be two types): await the
-//!   guard's value in a `let` before the `match`.
+//!   bind a reference to it first. A closure or `async` block in the guard of an arm after a
+//!   guard that awaits (the resumed `match` runs the later guards again, and two copies would
+//!   be two types): make it before the `match`.
 //! - Recursion: a direct self-call awaited gets rustc's own E0733 ("recursion in an async fn
 //!   requires boxing"); boxed recursion works when the boxed future is coerced to
 //!   `Pin<Box<dyn Future<Output = T> + '_>>` (the state cannot hold a box of its own type, so
@@ -120,6 +122,12 @@
 //!   "takes ownership of the receiver `self`") or E0507 ("cannot move out of a mutable
 //!   reference", for a local borrowed across an `.await`); a borrowing method with a
 //!   consuming name lets the local be dropped at the `.await`.
+//! - A closure or `async` block that is not `move` and is kept across an `.await` borrows
+//!   the locals it mentions: they get pinned homes, and the closure is made `move` over
+//!   references to them. Where it reads a local for the last time, it is read as taking it
+//!   by value (as `|| drop(v)` does) unless the local is declared `Copy` (a typed primitive
+//!   or reference, a literal): `let k = a.min(1); let f = |x| x * k; g().await; f(1)` is
+//!   then E0373 in the expansion; declare the type (`let k: u32 = ..`) or use `move`.
 //! - A partial move out of a local (`let body = request.body;`) is not tracked: the local is
 //!   still stored across a later `.await` (E0382, "use of partially moved value"). A `let`
 //!   pattern that leaves parts behind (`let (q, _) = t;`) is handled, unless `t` is read again
@@ -130,11 +138,10 @@
 //!   tail expression that awaits they drop before the block's locals, as edition 2024 does, in
 //!   edition 2021 crates too. (A tail's other temporaries follow the crate's edition: the
 //!   blocks they end keep the user's spans, whose edition rustc reads.)
-//! - A method called on an awaited value (`make().await.bump().await` with `bump(&mut self)`)
-//!   gets E0716 in the expansion: bind the value first (`let mut c = make().await;`). With
-//!   another `.await` later in the statement (`f(make().await.len()).await`), an awaited
-//!   receiver is dropped when the call returns; rustc keeps it to the end of the statement
-//!   (whether the method takes `self` decides, and the name does not tell).
+//! - An awaited value used as a receiver (`make().await.bump().await`,
+//!   `f(make().await.len()).await`) is held to the end of its statement, as rustc holds it,
+//!   unless the method's name (or `consumes(..)`) says it takes `self`; a consuming method with
+//!   another name then moves the hidden local that holds it (E0382 in the expansion).
 //! - A `match` on a value whose arms both move out of it and borrow it across an `.await` (`(a,
 //!   b) => drop(b)` beside `(ref a, ref b) => f().await`) gets E0716 in the expansion; so does
 //!   a `match &mut x` whose awaiting guard keeps an arm's `&mut` binding.

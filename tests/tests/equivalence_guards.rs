@@ -198,3 +198,37 @@ fn guard_with_question_mark_and_return_is_equivalent() {
         );
     }
 }
+
+// An arm whose body makes a closure or an `async` block, in a `match` whose guard awaits: the
+// resumed `match` runs the arms again, so the body is written once, after a join point the
+// arm passes through (two copies of an `async` block would be two types). Found refused by
+// the generator. Bodies of arms before, at and after the awaiting guard; by-reference and
+// copied bindings; a body that is not a block.
+#[visible_async(compiler = closures_in_arms_of_an_awaiting_guard_rustc)]
+async fn closures_in_arms_of_an_awaiting_guard(log: Log, x: Option<u32>) -> u32 {
+    let label = Noisy::new(&log, "label");
+    let r = match x {
+        Some(0) => async move { 100 }.await,
+        Some(k) if ev(&log, "guard", k > 2).await => {
+            let tag = Noisy::new(&log, "tag");
+            let n = async move { k + 1 }.await;
+            ev(&log, "body", n).await + tag.name().len() as u32
+        }
+        Some(k) => {
+            let scale = move |y: u32| y * k;
+            scale(ev(&log, "scaled", 2).await)
+        }
+        None => async { 7 }.await,
+    };
+    r + label.name().len() as u32
+}
+
+#[test]
+fn closures_and_async_blocks_in_arms_of_a_match_whose_guard_awaits() {
+    for x in [None, Some(0), Some(1), Some(3)] {
+        assert_equivalent(
+            |l| closures_in_arms_of_an_awaiting_guard(l, x),
+            |l| closures_in_arms_of_an_awaiting_guard_rustc(l, x),
+        );
+    }
+}

@@ -854,3 +854,80 @@ fn a_for_head_match_on_a_temporary() {
         |l| with(l, || for_head_match_on_a_temporary_rustc(1)),
     );
 }
+
+// ----- awaited values as receivers ---------------------------------------------------------
+
+/// A counter made by an `async fn`, with a method that awaits through `&mut self`.
+struct Counter(D, u32);
+
+impl Counter {
+    async fn bump(&mut self) -> u32 {
+        pend(1).await;
+        self.1 += 1;
+        self.1
+    }
+    fn name(&self) -> &D {
+        &self.0
+    }
+}
+
+async fn make_counter(name: &'static str) -> Counter {
+    pend(1).await;
+    Counter(D::new(name), 1)
+}
+
+async fn length_of(d: &D) -> usize {
+    pend(1).await;
+    d.len()
+}
+
+// An awaited value borrowed as a receiver is a temporary of its statement: rustc keeps it to
+// the end of the statement, across the later `.await`s, which may borrow it
+// (`make().await.bump().await` borrows it for `bump`'s future).
+#[visible_async(compiler = awaited_receiver_of_an_awaited_method_rustc)]
+async fn awaited_receiver_of_an_awaited_method() -> u32 {
+    let a = make_counter("c1").await.bump().await;
+    make_counter("c2").await.bump().await;
+    a
+}
+
+#[visible_async(compiler = awaited_receiver_borrowed_by_the_future_rustc)]
+async fn awaited_receiver_borrowed_by_the_future() -> usize {
+    let n = length_of(make_counter("c").await.name()).await;
+    note("after");
+    n
+}
+
+#[visible_async(compiler = awaited_receiver_before_an_await_rustc)]
+async fn awaited_receiver_before_an_await() -> usize {
+    let n = val(1, make_counter("c1").await.name().len()).await + 1;
+    let m = make_counter("c2").await.name().len() + lv("x", 1, 2_usize).await;
+    n + m
+}
+
+#[visible_async(compiler = awaited_receiver_consumed_rustc, consumes(consume))]
+async fn awaited_receiver_consumed() -> usize {
+    let n = val(1, val(1, D::new("d")).await.consume()).await;
+    note("after");
+    n
+}
+
+#[test]
+fn awaited_values_as_receivers_live_to_the_end_of_the_statement() {
+    assert_equivalent(
+        |l| with(l, awaited_receiver_of_an_awaited_method),
+        |l| with(l, awaited_receiver_of_an_awaited_method_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, awaited_receiver_borrowed_by_the_future),
+        |l| with(l, awaited_receiver_borrowed_by_the_future_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, awaited_receiver_before_an_await),
+        |l| with(l, awaited_receiver_before_an_await_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, awaited_receiver_consumed),
+        |l| with(l, awaited_receiver_consumed_rustc),
+    );
+}

@@ -1536,20 +1536,25 @@ impl<'a> Lowerer<'a> {
             return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         }
         if awaiting_guard && let Some(made) = arm_making_closure(m, self.an) {
-            // The resumed `match` runs its arms again from the suspended one: those arms are
-            // written more than once, and two copies of a closure are two types.
+            // The resumed `match` runs its arms again from the suspended one: the later guards
+            // are written more than once, and two copies of a closure are two types. (Arm
+            // bodies that make closures are written once, at a join point.)
             if k.is_none() {
                 self.errors.push(syn::Error::new(
                     made,
-                    "#[visible_async] cannot yet lower a closure or an `async` block in a \
-                     `match` whose guard awaits: await the guard's value in a `let` before \
-                     the `match` (or move the closure out of the arm)",
+                    "#[visible_async] cannot yet lower a closure or an `async` block in the \
+                     guard of an arm after a guard that awaits: make the value before the \
+                     `match`, or await the earlier guard's value in a `let` before it",
                 ));
             }
             return Flow::Value(Vec::new(), quote!(::core::unreachable!()));
         }
         let resumed = k.and_then(|k| m.arms.iter().position(|arm| self.an.contains(arm, k)));
         let (first, resumed_guard) = match (k, resumed) {
+            (Some(k), Some(i)) if self.an.arm_join.get(&node_id(&m.arms[i])) == Some(&k) => {
+                self.register_temporaries(&m.expr);
+                return self.resume_at_arm_join(&m.arms[i], k);
+            }
             (Some(k), Some(i)) => {
                 let arm = &m.arms[i];
                 if arm_guard(arm).is_none_or(|g| !self.an.contains(g, k)) {
@@ -1606,7 +1611,14 @@ impl<'a> Lowerer<'a> {
                 }
                 pat => self.pat_tokens(pat),
             };
-            let body = if self.an.contains_await(&*arm.body) {
+            let body = if let Some(&j) = self.an.arm_join.get(&node_id(arm)) {
+                // The body is written once, where the join resumes.
+                self.push_scope(&[&arm.pat]);
+                let homing = self.home_pat(&arm.pat);
+                let jump = self.suspend(j, None);
+                self.frames.pop();
+                quote!({ #homing #jump })
+            } else if self.an.contains_await(&*arm.body) {
                 let (body, diverges) = self.fwd_block_expr(&arm.body, &[&arm.pat]);
                 all_diverge &= diverges;
                 body
@@ -1624,6 +1636,26 @@ impl<'a> Lowerer<'a> {
             Flow::Diverges(s)
         } else {
             Flow::Value(s, tokens)
+        }
+    }
+
+    /// The code of an arm's join point (see `Analysis::arm_join`): the arm matched, its
+    /// bindings are in the state, and its body runs from the start.
+    fn resume_at_arm_join(&mut self, arm: &syn::Arm, k: usize) -> Flow {
+        self.push_scope(&[&arm.pat]);
+        let rebinds = self.rebinds(k);
+        let (value, diverged) = match &*arm.body {
+            Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+                self.fwd_block(&b.block, &[])
+            }
+            body => self.fwd_expr(body, Ctx::Value).into_expr(),
+        };
+        self.frames.pop();
+        let tokens = quote!({ #(#rebinds)* #value });
+        if diverged {
+            Flow::Diverges(vec![tokens])
+        } else {
+            Flow::Value(Vec::new(), tokens)
         }
     }
 
@@ -2337,7 +2369,9 @@ fn arm_making_closure(m: &syn::ExprMatch, an: &crate::analyse::Analysis) -> Opti
             {
                 syn::visit::Visit::visit_expr(find, guard);
             }
-            syn::visit::Visit::visit_expr(find, &arm.body);
+            if !an.arm_join.contains_key(&node_id(arm)) {
+                syn::visit::Visit::visit_expr(find, &arm.body);
+            }
         }
     })
 }

@@ -61,6 +61,7 @@ impl Lowerer<'_> {
         let in_place = match expr {
             Expr::Reference(_) | Expr::Field(_) => true,
             Expr::Binary(b) => is_comparison(&b.op),
+            Expr::MethodCall(m) => h == 0 && !self.an.consumes(m),
             _ => false,
         };
         let value = matches!(

@@ -293,6 +293,10 @@ struct Around {
     /// name as written: a renamed local's guard has a hidden name).
     takes: Vec<(syn::Ident, syn::Ident)>,
     homes: Vec<syn::Ident>,
+    /// A closure or block that is not `move` but mentions only homed locals: it is made `move`,
+    /// so that it owns the references to their homes instead of borrowing the references (a
+    /// local of the poll function, which it may outlive in the state).
+    capture_refs: bool,
 }
 
 /// What becomes of one path expression of user code.
@@ -462,7 +466,13 @@ impl CollectRenames<'_, '_> {
         }
         if outermost {
             let mut around = Around::default();
-            for (b, _) in self.lowerer.an.mentions(node) {
+            let mentions = self.lowerer.an.mentions(node);
+            around.capture_refs = !by_move
+                && !mentions.is_empty()
+                && mentions
+                    .iter()
+                    .all(|(b, _)| self.lowerer.guards.contains_key(b));
+            for (b, _) in mentions {
                 if let Some(guard) = self.lowerer.guards.get(&b) {
                     if by_move {
                         let written = self.lowerer.an.bindings[b].ident.clone();
@@ -560,6 +570,13 @@ impl VisitMut for ApplyRenames {
             Expr::Closure(_) | Expr::Async(_) => {
                 let around = self.around.next().unwrap_or_default();
                 syn::visit_mut::visit_expr_mut(self, expr);
+                if around.capture_refs {
+                    match expr {
+                        Expr::Closure(c) => c.capture = Some(syn::Token![move](c.span())),
+                        Expr::Async(a) => a.capture = Some(syn::Token![move](a.span())),
+                        _ => {}
+                    }
+                }
                 if !around.takes.is_empty() || !around.homes.is_empty() {
                     let takes = around
                         .takes

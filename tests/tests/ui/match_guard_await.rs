@@ -1,7 +1,8 @@
 // An `.await` in a match guard works when the `match` can read its scrutinee again on resuming:
 // a local, a field of one, a value (bound first). An element at a computed index is not such a
 // place: a spanned error says to bind it. `matches!` guards are not lowered at all. A closure
-// or `async` block in such a `match` would be written twice: a spanned error says what to do.
+// or `async` block in a guard after one that awaits would be written twice (arm bodies are
+// written once, at a join point): a spanned error says what to do.
 use visible_async::leaf::ready_after;
 use visible_async::visible_async;
 
@@ -19,10 +20,11 @@ async fn guarded_matches(x: Option<u32>) -> bool {
 }
 
 #[visible_async]
-async fn guarded_with_an_async_block(x: Option<u32>) -> u32 {
+async fn closure_in_a_later_guard(x: Option<u32>) -> u32 {
     match x {
         Some(n) if ready_after(1, n > 2).await => n,
-        _ => async move { 1 }.await,
+        Some(n) if (|| n > 1)() => 1,
+        _ => 0,
     }
 }
 
