@@ -200,6 +200,15 @@ impl Analysis {
         !moved || used_after
     }
 
+    /// Whether binding `b` is the hidden local a pinning macro became (see `pins`): it must
+    /// not move once pinned, so wherever the state keeps it, it is in a pinned home.
+    pub fn is_pinned(&self, b: usize) -> bool {
+        self.bindings[b]
+            .ident
+            .to_string()
+            .starts_with(crate::pins::PINNED_PREFIX)
+    }
+
     /// Whether binding `b` is, as declared, a `Copy` value (a typed primitive or shared
     /// reference, a literal, a reference): a closure that is not `move` captures such a value
     /// by reference even where it reads it for the last time, since reading copies it.
@@ -909,8 +918,10 @@ impl Walker<'_> {
                 // The callee runs after its arguments: calling a local closure may consume it
                 // (`FnOnce`); if it is not used again, it is not kept (a `Fn` closure kept
                 // would also keep its borrows).
-                let local_callee =
-                    matches!(&*c.func, Expr::Path(p) if p.path.get_ident().is_some());
+                let local_callee = matches!(
+                    crate::lower::without_parens(&c.func),
+                    Expr::Path(p) if p.path.get_ident().is_some()
+                );
                 let mut any = false;
                 if !local_callee {
                     any |= self.expr(&c.func, Ctx::Place);

@@ -63,7 +63,6 @@ impl Checker<'_> {
                         "select" | "select_biased" => {
                             "use the function form: `futures::future::select(a, b).await`"
                         }
-                        "pin_mut" => "pin with `let x = core::pin::pin!(x);` instead",
                         _ => "await the future directly, or poll it in a leaf future of your own",
                     }
                 ),
@@ -184,6 +183,7 @@ pub fn check(item: &ItemFn) -> Checked {
     };
     checker.visit_block(&item.block);
     errors.extend(checker.errors);
+    errors.extend(macro_locals_used_after_await(item));
     Checked {
         errors,
         recursive: checker.recursive,
@@ -197,4 +197,138 @@ pub struct Checked {
     /// that rustc reports it as it would without the attribute: E0733 at the call, "recursion in
     /// an async fn requires boxing", with the fix.
     pub recursive: bool,
+}
+
+/// Statement macros that declare locals the transform cannot see (`listener!(event =>
+/// listener);`), whose locals are used after an `.await`: the code after the `.await` runs in
+/// another arm of the state machine, where the macro's locals do not exist. An error at the
+/// macro says so. A name counts as the macro's when it is in the macro's tokens, is written
+/// like a local (lowercase), is not bound by any pattern or parameter of the function, and is
+/// used later as a value (not called).
+fn macro_locals_used_after_await(item: &ItemFn) -> Vec<syn::Error> {
+    let mut declared = Declared(std::collections::HashSet::new());
+    for input in &item.sig.inputs {
+        declared.visit_fn_arg(input);
+    }
+    declared.visit_block(&item.block);
+    let mut find = MacroLocals {
+        declared: &declared.0,
+        errors: Vec::new(),
+    };
+    find.visit_block(&item.block);
+    find.errors
+}
+
+/// Every name a pattern or parameter binds.
+struct Declared(std::collections::HashSet<String>);
+
+impl<'ast> Visit<'ast> for Declared {
+    fn visit_pat_ident(&mut self, pi: &'ast syn::PatIdent) {
+        self.0.insert(pi.ident.to_string());
+        syn::visit::visit_pat_ident(self, pi);
+    }
+    fn visit_receiver(&mut self, _: &'ast syn::Receiver) {
+        self.0.insert("self".to_string());
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+struct MacroLocals<'d> {
+    declared: &'d std::collections::HashSet<String>,
+    errors: Vec<syn::Error>,
+}
+
+impl<'ast> Visit<'ast> for MacroLocals<'_> {
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let mac = match stmt {
+                syn::Stmt::Macro(m) => &m.mac,
+                syn::Stmt::Expr(Expr::Macro(m), Some(_)) => &m.mac,
+                _ => continue,
+            };
+            // Known macros declare nothing; pinning macros become visible `let`s (`pins`).
+            let macro_name = macros::name(mac);
+            if macros::parse(mac).is_some() || macro_name == "pin" || macro_name == "pin_mut" {
+                continue;
+            }
+            let mut names = Vec::new();
+            lowercase_idents(mac.tokens.clone(), &mut names);
+            names.retain(|n| !self.declared.contains(n));
+            let mut awaited = false;
+            for later in &block.stmts[i + 1..] {
+                awaited |= crate::desugar::any_token(
+                    quote::ToTokens::to_token_stream(later),
+                    &|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "await"),
+                );
+                let used = names.iter().find(|n| uses_as_value(later, n));
+                if let (true, Some(name)) = (awaited, used) {
+                    self.errors.push(syn::Error::new(
+                        mac.path.span(),
+                        format!(
+                            "#[visible_async] cannot see the local `{name}` that `{macro_name}!` declares, and it \
+                             is used across an `.await` (the code after it runs in another part of \
+                             the state machine, where `{name}` does not exist): declare it with a \
+                             `let` of your own, or use it before the next `.await`"
+                        ),
+                    ));
+                    break;
+                }
+            }
+        }
+        syn::visit::visit_block(self, block);
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// The identifiers in macro tokens that are written like locals: lowercase, not keywords.
+fn lowercase_idents(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Ident(i) => {
+                let name = i.to_string();
+                let local_like = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase() || c == '_')
+                    && syn::parse_str::<syn::Ident>(&name).is_ok();
+                if local_like && !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+            proc_macro2::TokenTree::Group(g) => lowercase_idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Whether a statement uses `name` as a value: a one-segment path that is not called.
+fn uses_as_value(stmt: &syn::Stmt, name: &str) -> bool {
+    struct Find<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Call(c) => {
+                    if !matches!(&*c.func, Expr::Path(_)) {
+                        self.visit_expr(&c.func);
+                    }
+                    for arg in &c.args {
+                        self.visit_expr(arg);
+                    }
+                }
+                Expr::Path(p) if p.qself.is_none() && p.path.is_ident(self.name) => {
+                    self.found = true;
+                }
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find { name, found: false };
+    find.visit_stmt(stmt);
+    find.found
 }

@@ -626,7 +626,7 @@ fn homes(
     let mut doc = vec![
         " Fixed places, pinned with the future, for the locals that must not move while the \
          future is suspended. The state holds a guard for each while it is alive, and the code \
-         reaches the value as `x.home().value`:"
+         reaches the value as `HomeGuard::home(&mut x).value`:"
             .to_string(),
     ];
     doc.extend(listed.iter().map(|line| format!(" - {line}")));

@@ -18,6 +18,7 @@ mod lower;
 mod macros;
 mod params;
 mod partial;
+mod pins;
 mod receiver;
 mod signature;
 
@@ -79,7 +80,9 @@ fn try_expand(args: TokenStream, item: TokenStream) -> Result<TokenStream, Vec<s
     let rewritten = method.is_some() || bound.is_some();
     let lowered_item = bound.as_ref().unwrap_or(lowered_item);
     let inputs: Vec<&FnArg> = lowered_item.sig.inputs.iter().collect();
-    let desugared = desugar::desugar(&lowered_item.block);
+    let unpinned = pins::unpin_macros(&lowered_item.block);
+    let source = unpinned.as_ref().unwrap_or(&lowered_item.block);
+    let desugared = desugar::desugar(source).or(unpinned.clone());
     let lowered = desugared.as_ref().unwrap_or(&lowered_item.block);
     let extended = extend::extended_as_locals(lowered);
     let desugared = extended.or(desugared);

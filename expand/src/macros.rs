@@ -7,14 +7,7 @@ use quote::{ToTokens, quote};
 use syn::Expr;
 
 /// Macros known to expand to an `.await` of their own: `join!` and friends.
-const AWAITING: &[&str] = &[
-    "join",
-    "try_join",
-    "select",
-    "select_biased",
-    "pin_mut",
-    "poll",
-];
+const AWAITING: &[&str] = &["join", "try_join", "select", "select_biased", "poll"];
 
 enum Piece {
     Tokens(TokenStream),

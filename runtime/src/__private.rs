@@ -218,6 +218,21 @@ pub fn output_of<F: Future>(_: &F) -> core::marker::PhantomData<F::Output> {
     core::marker::PhantomData
 }
 
+/// Pins a hidden local that stands for the place of a pinning macro (`pin!`, `pin_mut!`,
+/// `tokio::pin!`): `Pin::new_unchecked(place)`.
+///
+/// # Safety
+/// `place` must not move again before it is dropped. The generated code calls this only on
+/// the hidden locals those macros become, which no user code names (so none moves them), and
+/// gives each a pinned home wherever the state keeps it across an `.await` (so the state
+/// machine does not move it either); it is dropped in place.
+#[inline]
+#[must_use]
+pub unsafe fn pin_local<T: ?Sized>(place: &mut T) -> core::pin::Pin<&mut T> {
+    // SAFETY: the caller's promise above.
+    unsafe { core::pin::Pin::new_unchecked(place) }
+}
+
 /// The reference rustc takes to a method's receiver before the method's arguments run
 /// (`cell.set(f().await)` borrows `cell`, then awaits): held in the state across an argument's
 /// `.await` as rustc holds `&cell`, it carries no value and no lifetime, only the auto traits

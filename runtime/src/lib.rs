@@ -47,15 +47,19 @@
 //! inside `if`, `match`, `loop`, `while`, `while let`, `for`, `let else`, labeled blocks,
 //! `break`/`continue` with labels and values, `return`, `?` (with `From` conversion), and the
 //! arguments of the standard formatting, assertion, `vec!`, `dbg!` and `matches!` macros.
-//! `async {}` blocks in the body stay compiler futures. The returned `impl Future` captures
+//! `async {}` blocks in the body stay compiler futures. Pinning macros (`let f =
+//! core::pin::pin!(fut);`, `futures::pin_mut!(f);`, `tokio::pin!(f);`) pin their value in a
+//! hidden local (`__pinned0`), which stays in a pinned home while the state keeps it. The returned `impl Future` captures
 //! what the compiler's does, in edition 2021 and 2024 crates alike.
 //!
 //! Locals borrowed across an `.await` (`let r = &x; f().await; r`, `read(&mut buf).await`,
 //! `for x in &v { .. .await }`, `self.stream.read(&mut self.buffer).await`) live in pinned
 //! homes beside the state (`FnHomes`): the state holds a guard for each, under the local's
-//! name, and user code reads the value as `x.home().value`. The body as written is kept in an
-//! unreachable `async` block after the `return`, so rustc borrow-checks it as usual and reports
-//! its errors once, at the user's tokens.
+//! name, and user code reads the value as `HomeGuard::home(&mut x).value` (a call, not a
+//! method call, so that a value whose type only later code tells, `let n = s.parse()?;`, is
+//! still inferred). The body as written is kept in an unreachable `async` block after the
+//! `return`, so rustc borrow-checks it as usual and reports its errors once, at the user's
+//! tokens.
 //!
 //! `.await` in a match guard works: the scrutinee gets a pinned home (the guard's bindings
 //! borrow it), and the resumed `match` reads it again from the suspended arm on. An arm whose
@@ -93,6 +97,10 @@
 //! - More than 6 distinct `#[cfg]` predicates in one function (see above).
 //! - `.await` inside an unknown macro, in the guard of `matches!`, or a macro that awaits by
 //!   itself (`join!`, `select!`: use `futures::future::join(a, b).await`).
+//! - A local declared inside a statement macro of the user's or a crate's
+//!   (`event_listener::listener!(event => listener);`) and used across an `.await`: the
+//!   transform cannot see it; a spanned error at the macro says to declare it with a `let`.
+//!   (Pinning macros are understood: see above.)
 //! - An `.await` in the guard of a `match` on an element at a computed index (`v[i + 1]`):
 //!   bind a reference to it first. A closure or `async` block in the guard of an arm after a
 //!   guard that awaits (the resumed `match` runs the later guards again, and two copies would

@@ -728,3 +728,42 @@ fn reinitialized_in_a_loop_that_can_break_before_the_assignment() {
         );
     }
 }
+
+// Found in a real crate (`async-lock`'s `match state.into() { .. }`, whose scrutinee gets a
+// home): a homed local whose type only later code tells. The expansion reached homes with a
+// method call on the guard, which rustc cannot look up before the type is known (E0282).
+#[visible_async(compiler = homed_locals_typed_by_later_code_rustc)]
+async fn homed_locals_typed_by_later_code(s: u32) -> u32 {
+    let n = Default::default();
+    let r = &n;
+    pend(1).await;
+    let m: u32 = *r;
+    let wide = s.into();
+    let mut v = Vec::new();
+    val(1, ()).await;
+    v.push(m);
+    let w: u64 = wide;
+    v[0] + w as u32
+}
+
+// Also from `async-lock`: a local `FnOnce` called through parentheses, `(init)().await`, is
+// moved by the call like `init()`; it was kept in a home and called through a reference
+// (E0507).
+#[visible_async(compiler = parenthesized_fn_once_callee_rustc)]
+async fn parenthesized_fn_once_callee(d: D) -> usize {
+    let init = move || async move { d.len() };
+    pend(1).await;
+    (init)().await + 1
+}
+
+#[test]
+fn homed_locals_typed_later_and_parenthesized_callees() {
+    assert_equivalent(
+        |l| with(l, || homed_locals_typed_by_later_code(3)),
+        |l| with(l, || homed_locals_typed_by_later_code_rustc(3)),
+    );
+    assert_equivalent(
+        |l| with(l, || parenthesized_fn_once_callee(D::new("d"))),
+        |l| with(l, || parenthesized_fn_once_callee_rustc(D::new("d"))),
+    );
+}

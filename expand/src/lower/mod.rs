@@ -268,7 +268,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Gives the bindings in `homed` a pinned home. In the generated code the local's name is
-    /// its guard (`x: HomeGuard<T>`): user code reads the value as `x.home().value`.
+    /// its guard (`x: HomeGuard<T>`): user code reads the value as
+    /// `HomeGuard::home(&mut x).value`.
     pub fn set_homed(&mut self, homed: &std::collections::HashSet<usize>) {
         let mut homed: Vec<usize> = homed.iter().copied().collect();
         homed.sort_unstable();
@@ -349,6 +350,16 @@ impl<'a> Lowerer<'a> {
     /// Records what suspending at `k` keeps borrowed: locals in scope that the awaited future
     /// or a kept value may borrow need a home.
     fn note_borrows(&mut self, k: usize, fields: &[Field]) {
+        for field in fields {
+            if let Key::Binding(b) = field.key
+                && !field.homed
+                && self.an.is_pinned(b)
+            {
+                self.needs_home.entry(b).or_insert_with(|| {
+                    "pinned by a pinning macro: it must not move until it is dropped".to_string()
+                });
+            }
+        }
         let text = crate::emit::shorten(&self.an.awaits[k].text);
         let mut borrowed: Vec<(usize, String)> = Vec::new();
         for &b in self.borrows.awaitee.get(&k).into_iter().flatten() {

@@ -99,7 +99,7 @@ impl Lowerer<'_> {
         apply(&mut applier);
     }
 
-    /// The binding that reaches homed local `b`'s home in the generated code (`x.home().value` is its
+    /// The binding that reaches homed local `b`'s home in the generated code (`HomeGuard::home(&mut x).value` is its
     /// value).
     fn access_ident(&self, b: usize) -> syn::Ident {
         self.binding_ident(Key::Binding(b), &self.an.bindings[b].ident)
@@ -285,8 +285,8 @@ pub(super) struct Inside {
 }
 
 /// What a closure or `async` block needs just before it: the homed locals a `move` one takes
-/// out of their homes (`let x = x.take();`), and those one that borrows reaches through their
-/// home (`let x = x.home();`, then `x.value` inside).
+/// out of their homes (`let x = x.take();`), and those one that borrows reaches
+/// through their home (`let x = HomeGuard::home(&mut x);`, then `x.value` inside).
 #[derive(Default)]
 struct Around {
     /// The guard of each homed local a `move` one takes, and the name its code uses for it (the
@@ -306,9 +306,11 @@ enum PathFix {
     /// A homed local inside a closure that borrows it: `x.value`, through the reference to
     /// the home made before the closure.
     HomeRef(syn::Ident),
-    /// A homed local: `x.home().value`, its value in the home.
+    /// A homed local: `HomeGuard::home(&mut x).value`, its value in the home.
     Home(syn::Ident),
-    /// A homed local moved out for the last time: `x.take()`.
+    /// A homed local moved out for the last time: `x.take()` (a method call: as a function call,
+    /// `HomeGuard::take(&mut x)` would take its type from the expected one, which a coercion
+    /// may make different, `&mut T` passed as `&T`).
     Take(syn::Ident),
     /// A homed local assigned: `HomeGuard::set(&mut x, value)`.
     Set(syn::Ident),
@@ -342,7 +344,7 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
                     if self.in_closure > 0 {
                         Some(quote!(#guard.value))
                     } else {
-                        Some(quote!(#guard.home().value))
+                        Some(quote!(::visible_async::__private::HomeGuard::home(&mut #guard).value))
                     }
                 } else {
                     self.lowerer.renamed.get(b).map(ToTokens::to_token_stream)
@@ -554,7 +556,9 @@ impl VisitMut for ApplyRenames {
                 }) {
                     Some(PathFix::Home(mut guard)) => {
                         guard.set_span(guard.span().located_at(span));
-                        *expr = syn::parse_quote_spanned!(span=> #guard.home().value);
+                        *expr = syn::parse_quote_spanned!(span=>
+                            ::visible_async::__private::HomeGuard::home(&mut #guard).value
+                        );
                     }
                     Some(PathFix::HomeRef(mut home)) => {
                         home.set_span(home.span().located_at(span));
@@ -582,7 +586,9 @@ impl VisitMut for ApplyRenames {
                         .takes
                         .iter()
                         .map(|(guard, written)| quote!(let #written = #guard.take();));
-                    let homes = around.homes.iter().map(|x| quote!(let #x = #x.home();));
+                    let homes = around.homes.iter().map(
+                        |x| quote!(let #x = ::visible_async::__private::HomeGuard::home(&mut #x);),
+                    );
                     *expr = syn::parse_quote!({ #(#takes)* #(#homes)* #expr });
                 }
             }

@@ -6,8 +6,11 @@
 //! beside the state that never moves once the future is pinned. In the generated code the
 //! local's name stands for a [`HomeGuard`], held in the state wherever the local is alive: it
 //! owns the value in the home (and drops it where the local would be dropped), and user code
-//! reads the value as `x.home().value`, a place like any local, so that disjoint fields can be
-//! borrowed at once (`x.home().value.stream.read(&mut x.home().value.buffer)`).
+//! reads the value as `HomeGuard::home(&mut x).value`, a place like any local, so that disjoint
+//! fields can be borrowed at once. The generated code calls it as a function, not as a method:
+//! a method call on a guard whose value's type is not inferred yet (`let n = s.parse()?;`,
+//! typed by later code) would be an error, as rustc's method lookup derefs the guard to that
+//! unknown type.
 //!
 //! The borrows of a homed value have a lifetime the generated code cannot name (the state
 //! enum would have to borrow itself), so [`HomeGuard::home`] returns an unbounded one. That is
@@ -133,7 +136,7 @@ impl<T> HomeGuard<T> {
         }
     }
 
-    /// The filled home: user code reads the local as `x.home().value`. The lifetime is
+    /// The filled home: user code reads the local as `HomeGuard::home(&mut x).value`. The lifetime is
     /// unbounded; the promise made to [`HomeGuard::new`] bounds it.
     #[inline]
     #[must_use]
