@@ -8,7 +8,9 @@
 //! and the like) and methods of `#[async_trait]` impls and traits, which that macro rewrites
 //! first. The crate is built; each function that an error points into is left out (its
 //! attribute removed, its first error recorded), and the build is tried again, until it
-//! builds. Then its tests run again. The report says, per crate,
+//! builds. Where rustc's error says a method "takes ownership of the receiver `self`", the
+//! function gets `consumes(method)` in its attribute instead, as the docs tell a user to do,
+//! and the report lists it. Then its tests run again. The report says, per crate,
 //! `K/T lowered, tests P passed, F failed`, and lists each function left out with its error;
 //! the errors as rustc renders them are in `NAME-VERSION.errors.txt` in the work directory.
 
@@ -80,6 +82,8 @@ pub struct Report {
     pub total: usize,
     /// Functions left out, with the first error that pointed into them.
     pub left_out: Vec<(String, String)>,
+    /// Functions lowered with `consumes(..)` in their attribute, and the methods it names.
+    pub hinted: Vec<(String, Vec<String>)>,
     /// Errors that no function could be blamed for, if the build never succeeded.
     pub unattributed: Vec<String>,
     pub baseline: TestCounts,
@@ -137,22 +141,34 @@ pub fn check(
         let mut enabled: BTreeSet<usize> = (0..sites.len()).collect();
         let mut left_out = Vec::new();
         let mut unattributed = Vec::new();
+        // Methods each function's attribute says take `self` (`consumes(..)`).
+        let mut hints: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
         // Every error of every round, rendered, for reading after the run.
         let mut errors_log = String::new();
         loop {
-            write_annotated(&root, &pristine, &sites, &enabled)?;
+            write_annotated(&root, &pristine, &sites, &enabled, &hints)?;
             let errors = build_errors(&root, &target);
             if errors.is_empty() {
                 break;
             }
             let mut blamed = BTreeMap::new();
+            let mut hinted = false;
             for error in &errors {
-                if let Some(i) = blame(&sites, &enabled, error) {
-                    blamed.entry(i).or_insert_with(|| error.summary.clone());
-                }
                 let _ = writeln!(errors_log, "{}", error.rendered);
+                let Some(i) = blame(&sites, &enabled, error) else {
+                    continue;
+                };
+                // A user told by rustc that a method takes `self` says so in the attribute,
+                // as the docs advise: so does this check, once per method.
+                if let Some(method) = error.consuming_method()
+                    && hints.entry(i).or_default().insert(method)
+                {
+                    hinted = true;
+                    continue;
+                }
+                blamed.entry(i).or_insert_with(|| error.summary.clone());
             }
-            if blamed.is_empty() {
+            if blamed.is_empty() && !hinted {
                 unattributed = errors.iter().map(|e| e.summary.clone()).collect();
                 break;
             }
@@ -171,7 +187,13 @@ pub fn check(
                 ..TestCounts::default()
             }
         };
+        let hinted = hints
+            .iter()
+            .filter(|(i, methods)| enabled.contains(i) && !methods.is_empty())
+            .map(|(&i, methods)| (sites[i].id(), methods.iter().cloned().collect()))
+            .collect();
         let report = Report {
+            hinted,
             name: name.clone(),
             version: version.clone(),
             edition,
@@ -193,6 +215,13 @@ pub fn render(reports: &[Report]) -> String {
     let mut out = String::new();
     for report in reports {
         let _ = writeln!(out, "{}", report.line());
+        for (site, methods) in &report.hinted {
+            let _ = writeln!(
+                out,
+                "    lowered with consumes({}): {site}",
+                methods.join(", ")
+            );
+        }
         for (site, error) in &report.left_out {
             let _ = writeln!(out, "    left out {site}: {error}");
         }
@@ -409,22 +438,39 @@ fn write_annotated(
     pristine: &BTreeMap<PathBuf, String>,
     sites: &[Site],
     enabled: &BTreeSet<usize>,
+    hints: &BTreeMap<usize, BTreeSet<String>>,
 ) -> Result<(), String> {
     for (file, text) in pristine {
-        let mut offsets: Vec<usize> = enabled
+        let mut inserts: Vec<(usize, String)> = enabled
             .iter()
-            .map(|&i| &sites[i])
-            .filter(|s| &s.file == file)
-            .filter_map(|s| byte_offset(text, s.at))
+            .filter(|&&i| &sites[i].file == file)
+            .filter_map(|&i| {
+                let offset = byte_offset(text, sites[i].at)?;
+                Some((offset, attribute(hints.get(&i))))
+            })
             .collect();
-        offsets.sort_unstable();
+        inserts.sort_unstable();
         let mut out = text.clone();
-        for offset in offsets.into_iter().rev() {
-            out.insert_str(offset, ATTRIBUTE);
+        for (offset, attribute) in inserts.into_iter().rev() {
+            out.insert_str(offset, &attribute);
         }
         fs::write(root.join(file), out).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The attribute for a function, with the methods it says take `self`.
+fn attribute(consumes: Option<&BTreeSet<String>>) -> String {
+    match consumes {
+        Some(methods) if !methods.is_empty() => {
+            let list: Vec<&str> = methods.iter().map(String::as_str).collect();
+            format!(
+                "#[::visible_async::visible_async(consumes({}))] ",
+                list.join(", ")
+            )
+        }
+        _ => ATTRIBUTE.to_string(),
+    }
 }
 
 /// The byte offset of a (1-based line, 0-based character column) position.
@@ -448,6 +494,25 @@ struct BuildError {
     summary: String,
     /// As rustc renders it.
     rendered: String,
+    /// The messages of its notes and helps.
+    notes: Vec<String>,
+}
+
+impl BuildError {
+    /// The method rustc says takes its receiver by value (its note "`Type::method` takes
+    /// ownership of the receiver `self`"), which the function's attribute can then state.
+    fn consuming_method(&self) -> Option<String> {
+        self.notes.iter().find_map(|note| {
+            let path = note
+                .strip_prefix('`')?
+                .split_once("` takes ownership of the receiver `self`")?
+                .0;
+            let method = path.rsplit("::").next()?;
+            // Only a method of a type (`Type::method`), not a trait's (`into_iter` of `for`).
+            (path.contains("::") && syn::parse_str::<syn::Ident>(method).is_ok())
+                .then(|| method.to_string())
+        })
+    }
 }
 
 /// Builds the crate and its tests; the errors, empty if it builds.
@@ -462,6 +527,7 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
             places: Vec::new(),
             summary: "the build did not finish in time".to_string(),
             rendered: String::new(),
+            notes: Vec::new(),
         }];
     };
     let mut errors = Vec::new();
@@ -480,6 +546,12 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
         if text.starts_with("aborting due to") || text.starts_with("could not compile") {
             continue;
         }
+        let notes = diagnostic["children"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["message"].as_str().map(str::to_string))
+            .collect();
         errors.push(BuildError {
             places,
             summary: format!("{code}: {text}"),
@@ -487,6 +559,7 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),
+            notes,
         });
     }
     if errors.is_empty() && !run.success {
@@ -499,6 +572,7 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
                 .unwrap_or("build failed")
                 .to_string(),
             rendered: run.stderr.clone(),
+            notes: Vec::new(),
         });
     }
     errors
@@ -677,6 +751,32 @@ trait U {
         assert_eq!(
             out,
             "impl S {\n    /// Docs.\n    #[::visible_async::visible_async] pub async fn m(&self) {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_note_that_a_method_takes_self_names_the_method() {
+        let error = |note: &str| BuildError {
+            places: Vec::new(),
+            summary: String::new(),
+            rendered: String::new(),
+            notes: vec![note.to_string()],
+        };
+        let method = |note| error(note).consuming_method();
+        assert_eq!(
+            method(
+                "`api::Builder::<M>::build_inner` takes ownership of the receiver `self`, which moves value"
+            ),
+            Some("build_inner".to_string())
+        );
+        assert_eq!(
+            method("`into_iter` takes ownership of the receiver `self`, which moves value"),
+            None
+        );
+        assert_eq!(method("consider cloning the value"), None);
+        assert_eq!(
+            attribute(Some(&BTreeSet::from(["b".to_string(), "a".to_string()]))),
+            "#[::visible_async::visible_async(consumes(a, b))] "
         );
     }
 
