@@ -313,7 +313,16 @@ impl Walker<'_> {
                 self.expr(&i.index);
                 self.expr(&i.expr)
             }
-            Expr::Cast(c) => self.expr(&c.expr),
+            // A cast to a number or a raw pointer holds no borrow (`n as u64`); a cast to a
+            // reference (`&x as &dyn Debug`) keeps the operand's.
+            Expr::Cast(c) => {
+                let set = self.expr(&c.expr);
+                if casts_to_plain_value(&c.ty) {
+                    HashSet::new()
+                } else {
+                    set
+                }
+            }
             Expr::Paren(p) => self.expr(&p.expr),
             Expr::Group(g) => self.expr(&g.expr),
             Expr::Await(a) => {
@@ -472,5 +481,25 @@ impl<'ast> Visit<'ast> for DerefBound<'_> {
                 self.0.insert(node_id(pi));
             }
         });
+    }
+}
+
+/// Whether `as TYPE` makes a value that borrows nothing: a primitive number, `bool`, `char`,
+/// or a raw pointer.
+fn casts_to_plain_value(ty: &syn::Type) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char",
+    ];
+    match ty {
+        syn::Type::Ptr(_) => true,
+        syn::Type::Paren(p) => casts_to_plain_value(&p.elem),
+        syn::Type::Path(p) => {
+            p.qself.is_none()
+                && p.path
+                    .get_ident()
+                    .is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str()))
+        }
+        _ => false,
     }
 }

@@ -81,3 +81,35 @@ fn async_blocks_that_borrow_locals_awaited_later() {
         |l| with(l, async_block_borrowing_a_local_rustc),
     );
 }
+
+/// A pool whose start borrows it, as `bb8::Builder::build` has it.
+struct Pool {
+    inner: D,
+}
+
+impl Pool {
+    async fn start(&self) -> Result<(), ()> {
+        pend(1).await;
+        Ok(())
+    }
+}
+
+// Found by scripts/real-crates in bb8: `pool.start().await.map(|()| pool)`. The awaited future
+// borrows `pool`, which gets a home; the closure, not `move`, takes `pool` by value (its last
+// use): it was reached through the home's reference (E0507); now it is taken out first, as a
+// `move` closure's captures are.
+#[visible_async(compiler = closure_taking_a_homed_local_rustc)]
+async fn closure_taking_a_homed_local() -> Result<usize, ()> {
+    let pool = Pool {
+        inner: D::new("pool"),
+    };
+    pool.start().await.map(|()| pool).map(|p| p.inner.len())
+}
+
+#[test]
+fn a_closure_that_takes_a_homed_local_by_value() {
+    assert_equivalent(
+        |l| with(l, closure_taking_a_homed_local),
+        |l| with(l, closure_taking_a_homed_local_rustc),
+    );
+}

@@ -119,3 +119,24 @@ fn methods_are_inspectable_and_show_self() {
     let suspend0 = &layout.variants[1];
     assert!(suspend0.fields.iter().any(|f| f.name == "self"));
 }
+
+// A number cast from a call's result borrows nothing (`n as u64`): the local the call
+// borrowed needs no home. (Found in mini-redis, where it made `self` homed, and then a move of
+// one of its fields impossible.)
+fn measure(s: &str) -> usize {
+    s.len()
+}
+
+#[visible_async]
+async fn cast_result(name: String) -> u64 {
+    let count = measure(&name) as u64;
+    yield_now().await;
+    count
+}
+
+#[test]
+fn a_number_cast_from_a_borrowing_call_needs_no_home() {
+    let future = cast_result(String::from("abc"));
+    assert!(future.layout().homes.is_empty());
+    assert_eq!(visible_async::block_on(future), 3);
+}

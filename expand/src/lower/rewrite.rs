@@ -88,6 +88,7 @@ impl Lowerer<'_> {
             in_move: 0,
             in_closure: 0,
             unhomed: Vec::new(),
+            taken: std::collections::HashSet::new(),
         };
         collect(&mut collector);
         let mut applier = ApplyRenames {
@@ -332,6 +333,10 @@ struct CollectRenames<'l, 'a> {
     in_closure: u32,
     /// Homed bindings that are not in their homes yet here (in their arm's guard).
     unhomed: Vec<usize>,
+    /// Homed bindings that the outermost closure being visited, not `move`, captures by
+    /// value (it reads them for the last time, and they are not `Copy` as declared): taken
+    /// out of their homes before it, as a `move` one's are.
+    taken: std::collections::HashSet<usize>,
 }
 
 impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
@@ -420,6 +425,7 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
                 Some(ident) => PathFix::Rename(ident.clone()),
                 None => PathFix::Keep,
             },
+            Some(&b) if self.taken.contains(&b) => PathFix::Keep,
             Some(&b) => self.lowerer.path_fix(b, node_id(p), self.inside()),
             None => PathFix::Keep,
         };
@@ -450,11 +456,25 @@ impl CollectRenames<'_, '_> {
 
     /// A closure or `async` block: a `move` one takes the homed locals it mentions out of
     /// their homes when it is made (it owns them, as in the original); another one reaches
-    /// them through a reference to their home.
+    /// them through a reference to their home, except those it captures by value (see
+    /// `taken`), which it takes too.
     fn moved(&mut self, by_move: bool, node: &Expr, visit: impl FnOnce(&mut Self)) {
         let index = self.around.len();
         self.around.push(Around::default());
         let outermost = self.in_move == 0 && self.in_closure == 0;
+        let an = self.lowerer.an;
+        let mentions = an.mentions(node);
+        if outermost && !by_move {
+            self.taken = mentions
+                .iter()
+                .filter(|&&(b, path)| {
+                    self.lowerer.guards.contains_key(&b)
+                        && path.is_some_and(|p| an.is_last_use(p))
+                        && !an.is_copy_like(b)
+                })
+                .map(|&(b, _)| b)
+                .collect();
+        }
         if by_move {
             self.in_move += 1;
         } else {
@@ -467,16 +487,18 @@ impl CollectRenames<'_, '_> {
             self.in_closure -= 1;
         }
         if outermost {
-            let mut around = Around::default();
-            let mentions = self.lowerer.an.mentions(node);
-            around.capture_refs = !by_move
-                && !mentions.is_empty()
-                && mentions
-                    .iter()
-                    .all(|(b, _)| self.lowerer.guards.contains_key(b));
+            let taken = std::mem::take(&mut self.taken);
+            let mut around = Around {
+                capture_refs: !by_move
+                    && !mentions.is_empty()
+                    && mentions
+                        .iter()
+                        .all(|(b, _)| self.lowerer.guards.contains_key(b)),
+                ..Around::default()
+            };
             for (b, _) in mentions {
                 if let Some(guard) = self.lowerer.guards.get(&b) {
-                    if by_move {
+                    if by_move || taken.contains(&b) {
                         let written = self.lowerer.an.bindings[b].ident.clone();
                         if !around.takes.iter().any(|(g, _)| g == guard) {
                             around.takes.push((guard.clone(), written));
