@@ -399,8 +399,9 @@ struct RunOutput {
     status: String,
 }
 
-/// Runs `binary from`, killing it if it runs longer than a minute (a function that never
-/// finishes: the function being run when it was killed is reported as a crash).
+/// Runs `binary from`, killing it if it prints nothing for a minute (a function that never
+/// finishes: the function being run when it was killed is reported as a crash). The clock
+/// restarts with each line, so a loaded machine slows the run down without cutting it short.
 fn run_with_timeout(binary: &Path, from: usize, dir: &Path) -> RunOutput {
     let out_path = dir.join("run.stdout");
     let err_path = dir.join("run.stderr");
@@ -412,15 +413,20 @@ fn run_with_timeout(binary: &Path, from: usize, dir: &Path) -> RunOutput {
         .stderr(stderr)
         .spawn()
         .expect("run the generated binary");
-    let deadline = Instant::now() + std::time::Duration::from_secs(60);
+    let quiet_limit = std::time::Duration::from_secs(60);
+    let mut last_output = (0, Instant::now());
     let status = loop {
         if let Ok(Some(status)) = child.try_wait() {
             break status.to_string();
         }
-        if Instant::now() > deadline {
+        let printed = fs::metadata(&out_path).map_or(0, |m| m.len());
+        if printed != last_output.0 {
+            last_output = (printed, Instant::now());
+        }
+        if last_output.1.elapsed() > quiet_limit {
             let _ = child.kill();
             let _ = child.wait();
-            break "timeout after 60s".to_string();
+            break "timeout: nothing printed for 60s".to_string();
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
