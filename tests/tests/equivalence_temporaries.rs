@@ -931,3 +931,30 @@ fn awaited_values_as_receivers_live_to_the_end_of_the_statement() {
         |l| with(l, awaited_receiver_consumed_rustc),
     );
 }
+
+// Found by the generator: an awaited receiver inside an index inside `format!`'s arguments,
+// with a later `.await` in the arguments. The `format!` call ends its arguments' temporaries;
+// the held receiver was not registered where the index was read again, so it lived on to
+// the end of the resumed code.
+#[visible_async(compiler = awaited_receiver_in_a_format_index_rustc)]
+async fn awaited_receiver_in_a_format_index(v: Vec<u32>) -> usize {
+    note(format!(
+        "{} {}",
+        v[val(1, D::new("t")).await.len() % v.len()],
+        lv("x", 2, 5_usize).await
+    ));
+    pend(1).await;
+    v.len()
+}
+
+#[test]
+fn an_awaited_receiver_in_an_index_in_format_args_drops_with_the_call() {
+    assert_equivalent(
+        |l| with(l, || awaited_receiver_in_a_format_index(vec![1, 2, 3])),
+        |l| {
+            with(l, || {
+                awaited_receiver_in_a_format_index_rustc(vec![1, 2, 3])
+            })
+        },
+    );
+}

@@ -138,7 +138,9 @@ impl Lowerer<'_> {
         for i in 0..start {
             let (child, ctx) = children[i];
             if let Some((base, index)) = indexed_place(child, ctx) {
-                // `v[i()]` used in place: the index was evaluated and kept, the place is not.
+                // `v[i()]` used in place: the index was evaluated and kept, the place is not
+                // (the temporaries made in the index are alive, as the statement's).
+                self.register_temporaries(index);
                 let temp = self.temp(index);
                 let base = self.verbatim(base);
                 parts.push(quote!(#base[#temp]));
