@@ -496,22 +496,46 @@ struct BuildError {
     rendered: String,
     /// The messages of its notes and helps.
     notes: Vec<String>,
+    /// The source after its primary span, on the same line (`.send(req).await?;` after the
+    /// receiver a move out of a reference points at).
+    after_primary: String,
 }
 
 impl BuildError {
     /// The method rustc says takes its receiver by value (its note "`Type::method` takes
     /// ownership of the receiver `self`"), which the function's attribute can then state.
     fn consuming_method(&self) -> Option<String> {
-        self.notes.iter().find_map(|note| {
-            let path = note
-                .strip_prefix('`')?
-                .split_once("` takes ownership of the receiver `self`")?
-                .0;
-            let method = path.rsplit("::").next()?;
-            // Only a method of a type (`Type::method`), not a trait's (`into_iter` of `for`).
-            (path.contains("::") && syn::parse_str::<syn::Ident>(method).is_ok())
-                .then(|| method.to_string())
-        })
+        self.notes
+            .iter()
+            .find_map(|note| {
+                let path = note
+                    .strip_prefix('`')?
+                    .split_once("` takes ownership of the receiver `self`")?
+                    .0;
+                let method = path.rsplit("::").next()?;
+                // Only a method of a type (`Type::method`), not a trait's (`into_iter` of `for`).
+                (path.contains("::") && syn::parse_str::<syn::Ident>(method).is_ok())
+                    .then(|| method.to_string())
+            })
+            .or_else(|| self.moved_receiver_method())
+    }
+
+    /// For "cannot move out of a mutable reference" at a method call's receiver without that
+    /// note (an `async fn` method: `cmd.apply(dst).await`), the method called on it.
+    fn moved_receiver_method(&self) -> Option<String> {
+        if !self
+            .summary
+            .starts_with("E0507: cannot move out of a mutable reference")
+        {
+            return None;
+        }
+        let call = self.after_primary.strip_prefix('.')?;
+        let name: String = call
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        (call[name.len()..].starts_with('(') && syn::parse_str::<syn::Ident>(&name).is_ok())
+            .then_some(name)
     }
 }
 
@@ -528,6 +552,7 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
             summary: "the build did not finish in time".to_string(),
             rendered: String::new(),
             notes: Vec::new(),
+            after_primary: String::new(),
         }];
     };
     let mut errors = Vec::new();
@@ -546,6 +571,20 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
         if text.starts_with("aborting due to") || text.starts_with("could not compile") {
             continue;
         }
+        let after_primary = diagnostic["spans"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|span| span["is_primary"] == true)
+            .and_then(|span| {
+                let line = span["text"][0]["text"].as_str()?;
+                let end = usize::try_from(span["text"][0]["highlight_end"].as_u64()?).ok()?;
+                line.chars()
+                    .skip(end.saturating_sub(1))
+                    .collect::<String>()
+                    .into()
+            })
+            .unwrap_or_default();
         let notes = diagnostic["children"]
             .as_array()
             .into_iter()
@@ -560,6 +599,7 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
                 .unwrap_or_default()
                 .to_string(),
             notes,
+            after_primary,
         });
     }
     if errors.is_empty() && !run.success {
@@ -573,6 +613,7 @@ fn build_errors(root: &Path, target: &Path) -> Vec<BuildError> {
                 .to_string(),
             rendered: run.stderr.clone(),
             notes: Vec::new(),
+            after_primary: String::new(),
         });
     }
     errors
@@ -761,7 +802,16 @@ trait U {
             summary: String::new(),
             rendered: String::new(),
             notes: vec![note.to_string()],
+            after_primary: String::new(),
         };
+        let moved = BuildError {
+            places: Vec::new(),
+            summary: "E0507: cannot move out of a mutable reference".to_string(),
+            rendered: String::new(),
+            notes: Vec::new(),
+            after_primary: ".apply(dst).await?;".to_string(),
+        };
+        assert_eq!(moved.consuming_method(), Some("apply".to_string()));
         let method = |note| error(note).consuming_method();
         assert_eq!(
             method(
