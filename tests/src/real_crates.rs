@@ -152,7 +152,9 @@ pub fn check(
                 break;
             }
             let mut blamed = BTreeMap::new();
-            let mut hinted = false;
+            // Functions given a new hint this round: built again before anything else is
+            // blamed on them (the same error comes once per target that compiles the code).
+            let mut hinted = BTreeSet::new();
             for error in &errors {
                 let _ = writeln!(errors_log, "{}", error.rendered);
                 let Some(i) = blame(&sites, &enabled, error) else {
@@ -163,12 +165,13 @@ pub fn check(
                 if let Some(method) = error.consuming_method()
                     && hints.entry(i).or_default().insert(method)
                 {
-                    hinted = true;
-                    continue;
+                    hinted.insert(i);
                 }
-                blamed.entry(i).or_insert_with(|| error.summary.clone());
+                if !hinted.contains(&i) {
+                    blamed.entry(i).or_insert_with(|| error.summary.clone());
+                }
             }
-            if blamed.is_empty() && !hinted {
+            if blamed.is_empty() && hinted.is_empty() {
                 unattributed = errors.iter().map(|e| e.summary.clone()).collect();
                 break;
             }
