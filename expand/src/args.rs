@@ -23,6 +23,30 @@ pub struct ReceiverHints {
     pub borrows: HashSet<String>,
 }
 
+impl ReceiverHints {
+    /// The hints as attribute arguments again (`consumes(a, b), borrows(c)`), for the copies
+    /// of a function that `cfg` makes.
+    pub fn to_args(&self) -> TokenStream {
+        let list = |names: &HashSet<String>| {
+            let mut names: Vec<&String> = names.iter().collect();
+            names.sort();
+            names
+                .into_iter()
+                .map(|n| syn::Ident::new(n, proc_macro2::Span::call_site()))
+                .collect::<Vec<_>>()
+        };
+        let (consumes, borrows) = (list(&self.consumes), list(&self.borrows));
+        let mut out = TokenStream::new();
+        if !consumes.is_empty() {
+            out.extend(quote::quote!(consumes(#(#consumes),*),));
+        }
+        if !borrows.is_empty() {
+            out.extend(quote::quote!(borrows(#(#borrows),*),));
+        }
+        out
+    }
+}
+
 const USAGE: &str = "the arguments are `compiler = NAME` (also emit the plain `async fn` as NAME), \
      `consumes(METHOD, ..)` (methods of the body that take `self` by value) and \
      `borrows(METHOD, ..)` (methods that take `&self` or `&mut self` whatever their names say)";

@@ -52,8 +52,12 @@ pub(crate) fn expand_configured(args: &TokenStream, item: &TokenStream) -> Optio
         return None;
     }
     let parsed = syn::parse2::<ItemFn>(item.clone()).ok()?;
-    let twin = crate::args::parse(args.clone()).ok()?.compiler;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| copies(&parsed, twin)));
+    let parsed_args = crate::args::parse(args.clone()).ok()?;
+    let hints = parsed_args.receivers.to_args();
+    let twin = parsed_args.compiler;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        copies(&parsed, twin, &hints)
+    }));
     match result {
         Ok(None) => None,
         Ok(Some(Ok(tokens))) => Some(tokens),
@@ -71,7 +75,13 @@ fn mentions_cfg(tokens: TokenStream) -> bool {
     })
 }
 
-fn copies(item: &ItemFn, twin: Option<syn::Ident>) -> Option<Result<TokenStream, Vec<syn::Error>>> {
+/// The configured copies; `hints` are the attribute's receiver hints, which every copy keeps
+/// (`compiler = NAME` makes one twin for all of them instead).
+fn copies(
+    item: &ItemFn,
+    twin: Option<syn::Ident>,
+    hints: &TokenStream,
+) -> Option<Result<TokenStream, Vec<syn::Error>>> {
     let mut collect = Configure::new(Vec::new(), None);
     collect.configure_fn(&mut item.clone());
     if !collect.errors.is_empty() {
@@ -107,7 +117,7 @@ fn copies(item: &ItemFn, twin: Option<syn::Ident>) -> Option<Result<TokenStream,
             return Some(Err(apply.errors));
         }
         let guard = guard(&preds, &values);
-        match crate::expand_caught(TokenStream::new(), copy.to_token_stream()) {
+        match crate::expand_caught(hints.clone(), copy.to_token_stream()) {
             // Without `compiler = NAME` the transform emits exactly one item.
             Ok(tokens) => out.extend(quote!(#guard #tokens)),
             Err(errors) => {

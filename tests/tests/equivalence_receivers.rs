@@ -148,3 +148,26 @@ fn consuming_methods_called_as_functions() {
         |l| with(l, called_as_a_function_rustc),
     );
 }
+
+// Found by scripts/real-crates in deadpool: a function with a `#[cfg]` inside is expanded
+// once per configuration, and those copies lost the attribute's hints (E0507 again).
+#[visible_async(compiler = hinted_with_a_cfg_inside_rustc, consumes(header))]
+async fn hinted_with_a_cfg_inside(n: u32) -> usize {
+    let req = Request::new("cfg");
+    let label = req.label();
+    pend(1).await;
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        note("native");
+    }
+    let req = req.header(n);
+    req.headers as usize + label.len()
+}
+
+#[test]
+fn hints_reach_every_configured_copy() {
+    assert_equivalent(
+        |l| with(l, || hinted_with_a_cfg_inside(2)),
+        |l| with(l, || hinted_with_a_cfg_inside_rustc(2)),
+    );
+}
