@@ -171,6 +171,10 @@
 //!   Where the method takes `&mut self` and the receiver's type is `Send` but not `Sync`
 //!   (`v.push(f().await)` on a `Vec<Cell<u32>>`), rustc's `&mut` is `Send` and the marker is
 //!   not: the name of the method does not tell which it takes.
+//! - A closure or `async` block later in the same statement as an `.await` on two paths
+//!   (`format!("{} {}", if c { a().await } else { b().await }, async { 1 }.await)`) is
+//!   written once per path, and two copies are two types for one state (E0308, "no two async
+//!   blocks, even if identical, have the same type"): bind the first value with a `let`.
 //! - A temporary inside a struct literal that is itself held across an `.await` (`f((S { d,
 //!   n: (T { e, n: g().await }).n }).n).await`: the inner `T`) drops when the outer literal is
 //!   built; rustc keeps it to the end of the statement. Bind the inner value first.
