@@ -209,13 +209,15 @@ impl Analysis {
             .starts_with(crate::pins::PINNED_PREFIX)
     }
 
-    /// Whether binding `b` is, as declared, a `Copy` value (a typed primitive or shared
-    /// reference, a literal, a reference): a closure that is not `move` captures such a value
-    /// by reference even where it reads it for the last time, since reading copies it.
-    pub fn is_copy_like(&self, b: usize) -> bool {
+    /// Whether a closure that is not `move`, mentioning binding `b` at `path`, captures it by
+    /// value: it reads it there for the last time, and `b` is not declared `Copy` (a typed
+    /// primitive or shared reference, a literal, a reference), which such a closure borrows
+    /// even where it reads it for the last time, since reading copies it.
+    pub fn closure_takes(&self, b: usize, path: Option<NodeId>) -> bool {
         let binding = &self.bindings[b];
-        binding.kind == ValueKind::Copy
-            || (binding.borrow_only && binding.kind != ValueKind::MutRef)
+        let copy_like = binding.kind == ValueKind::Copy
+            || (binding.borrow_only && binding.kind != ValueKind::MutRef);
+        path.is_some_and(|p| self.is_last_use(p)) && !copy_like
     }
 
     /// Whether the value of binding `b` at point `k` depends on the path taken: the last move

@@ -436,9 +436,7 @@ impl Walker<'_> {
         let mentions = self.an.mentions(node);
         let consumed: HashSet<usize> = mentions
             .iter()
-            .filter(|&&(b, path)| {
-                path.is_some_and(|p| self.an.is_last_use(p)) && !self.an.is_copy_like(b)
-            })
+            .filter(|&&(b, path)| self.an.closure_takes(b, path))
             .map(|&(b, _)| b)
             .collect();
         let mut set = HashSet::new();

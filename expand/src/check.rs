@@ -247,19 +247,16 @@ impl<'ast> Visit<'ast> for MacroLocals<'_> {
                 _ => continue,
             };
             // Known macros declare nothing; pinning macros become visible `let`s (`pins`).
-            let macro_name = macros::name(mac);
-            if macros::parse(mac).is_some() || macro_name == "pin" || macro_name == "pin_mut" {
+            if macros::parse(mac).is_some() || crate::pins::is_pinning_statement(mac) {
                 continue;
             }
+            let macro_name = macros::name(mac);
             let mut names = Vec::new();
             lowercase_idents(mac.tokens.clone(), &mut names);
             names.retain(|n| !self.declared.contains(n));
             let mut awaited = false;
             for later in &block.stmts[i + 1..] {
-                awaited |= crate::desugar::any_token(
-                    quote::ToTokens::to_token_stream(later),
-                    &|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "await"),
-                );
+                awaited |= macros::tokens_await(&quote::ToTokens::to_token_stream(later));
                 let used = names.iter().find(|n| uses_as_value(later, n));
                 if let (true, Some(name)) = (awaited, used) {
                     self.errors.push(syn::Error::new(

@@ -85,13 +85,10 @@ impl Rewrite {
 
     /// `pin_mut!(a, b);`, `tokio::pin!(a);`, `tokio::pin! { let a = f(); }`.
     fn statement_macro(&mut self, attrs: &[syn::Attribute], mac: &syn::Macro) -> Option<Vec<Stmt>> {
-        let name = crate::macros::name(mac);
-        // A statement `pin!(..)` is tokio's (the standard one is a value); `core::pin::pin!`
-        // as a statement pins a temporary for nothing and is left alone.
-        let tokio_pin = name == "pin" && !is_std_pin_path_only(&mac.path);
-        if name != "pin_mut" && !tokio_pin {
+        if !is_pinning_statement(mac) {
             return None;
         }
+        let name = crate::macros::name(mac);
         let parser = syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated;
         if let Ok(names) = mac.parse_body_with(parser) {
             let mut out = Vec::new();
@@ -135,6 +132,17 @@ impl Rewrite {
                 #(#attrs)* let #pat = unsafe { ::visible_async::__private::pin_local(&mut #place) };
             ),
         ]
+    }
+}
+
+/// Whether a statement macro is one of the pinning ones rewritten here: `pin_mut!(..)`, or
+/// `pin!(..)` as a statement, which is tokio's (the standard one is a value; `core::pin::pin!`
+/// as a statement pins a temporary for nothing and is left alone).
+pub fn is_pinning_statement(mac: &syn::Macro) -> bool {
+    match crate::macros::name(mac).as_str() {
+        "pin_mut" => true,
+        "pin" => !is_std_pin_path_only(&mac.path),
+        _ => false,
     }
 }
 

@@ -349,7 +349,8 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
                     if self.in_closure > 0 {
                         Some(quote!(#guard.value))
                     } else {
-                        Some(quote!(::visible_async::__private::HomeGuard::home(&mut #guard).value))
+                        let home = home_of(guard, guard.span());
+                        Some(quote!(#home.value))
                     }
                 } else {
                     self.lowerer.renamed.get(b).map(ToTokens::to_token_stream)
@@ -468,9 +469,7 @@ impl CollectRenames<'_, '_> {
             self.taken = mentions
                 .iter()
                 .filter(|&&(b, path)| {
-                    self.lowerer.guards.contains_key(&b)
-                        && path.is_some_and(|p| an.is_last_use(p))
-                        && !an.is_copy_like(b)
+                    self.lowerer.guards.contains_key(&b) && an.closure_takes(b, path)
                 })
                 .map(|&(b, _)| b)
                 .collect();
@@ -578,9 +577,8 @@ impl VisitMut for ApplyRenames {
                 }) {
                     Some(PathFix::Home(mut guard)) => {
                         guard.set_span(guard.span().located_at(span));
-                        *expr = syn::parse_quote_spanned!(span=>
-                            ::visible_async::__private::HomeGuard::home(&mut #guard).value
-                        );
+                        let home = home_of(&guard, span);
+                        *expr = syn::parse_quote_spanned!(span=> #home.value);
                     }
                     Some(PathFix::HomeRef(mut home)) => {
                         home.set_span(home.span().located_at(span));
@@ -608,9 +606,10 @@ impl VisitMut for ApplyRenames {
                         .takes
                         .iter()
                         .map(|(guard, written)| quote!(let #written = #guard.take();));
-                    let homes = around.homes.iter().map(
-                        |x| quote!(let #x = ::visible_async::__private::HomeGuard::home(&mut #x);),
-                    );
+                    let homes = around.homes.iter().map(|x| {
+                        let home = home_of(x, x.span());
+                        quote!(let #x = #home;)
+                    });
                     *expr = syn::parse_quote!({ #(#takes)* #(#homes)* #expr });
                 }
             }
@@ -649,4 +648,11 @@ fn fix_path(p: &mut syn::ExprPath, fix: PathFix) {
     {
         segment.ident = ident;
     }
+}
+
+/// `HomeGuard::home(&mut guard)`, the filled home of a homed local, spelled as a function call:
+/// a method call on a guard whose value's type later code decides would not resolve (see
+/// `visible_async::__private::HomeGuard::home`).
+fn home_of(guard: &syn::Ident, span: proc_macro2::Span) -> TokenStream {
+    quote_spanned!(span=> ::visible_async::__private::HomeGuard::home(&mut #guard))
 }
