@@ -188,7 +188,8 @@ impl Analysis {
             // the end of its scope; on some paths only, it has a home as a drop flag).
             // Read after a use by value, it is `Copy` (rustc rejects a use after a move).
             let copy_like = binding.kind == ValueKind::Copy;
-            let assigned = self.last_change(binding, point).is_some();
+            let assigned = self.last_change(binding, point).is_some()
+                || self.loop_carried_change(binding, point) == Some(Event::Init);
             return assigned
                 && (used_after
                     || (!moved && !copy_like && !self.last_change_in_other_branch(b, k)));
@@ -309,6 +310,18 @@ impl Analysis {
                     && !self.exclusive(binding, point, p)
             })
             .max_by_key(|&&(p, _)| p);
+        // The value an earlier iteration of a loop leaves differs from the one before it.
+        let before = match last {
+            Some(&(_, event)) => event,
+            None if binding.declared_uninit => Event::Move,
+            None => Event::Init,
+        };
+        if self
+            .loop_carried_change(binding, point)
+            .is_some_and(|carried| carried != before)
+        {
+            return true;
+        }
         let Some(&(pos, _)) = last else {
             return false;
         };
@@ -462,13 +475,48 @@ impl Analysis {
     }
 
     /// Whether the value is gone at `point`: the last event before it (on a path that can lead
-    /// to it) is a move.
+    /// to it) is a move, and no earlier iteration of a loop around it gave it a new value.
     fn is_moved_before(&self, binding: &Binding, point: &AwaitPoint) -> bool {
-        match self.last_change(binding, point) {
+        let gone = match self.last_change(binding, point) {
             // A `Copy` value used by value is still there.
             Some(event) => event == Event::Move && binding.kind != ValueKind::Copy,
             None => binding.declared_uninit,
+        };
+        gone && self.loop_carried_change(binding, point) != Some(Event::Init)
+    }
+
+    /// In a loop around `point` (and around the binding's declaration) with no move or
+    /// assignment before `point` on every path of the iteration: the last one after it in the
+    /// loop, if it is on every path, which the next iteration comes round to `point` with. (`drop(x); for .. {
+    /// f().await; x = v; }`: `x` is moved at the `.await` the first time, assigned after.)
+    fn loop_carried_change(&self, binding: &Binding, point: &AwaitPoint) -> Option<Event> {
+        let &(start, end) = point
+            .loops
+            .iter()
+            .filter(|&&(start, _)| binding.decl_pos < start)
+            .max_by_key(|&&(start, _)| start)?;
+        let changes = || {
+            binding
+                .events
+                .iter()
+                .filter(|&&(p, e)| e != Event::Use && !binding.arm_moves.contains(&p))
+        };
+        let this_iteration = changes().any(|&(p, _)| {
+            start <= p
+                && p < point.pos
+                && !self.exclusive(binding, point, p)
+                && self.on_every_path(binding, point, p)
+        });
+        if this_iteration {
+            return None;
         }
+        // (Only one on every path through the iteration: in a branch, it may be on a path that
+        // leaves the loop, `if c { x = v; break; }`.)
+        changes()
+            .filter(|&&(p, _)| point.pos < p && p <= end)
+            .max_by_key(|&&(p, _)| p)
+            .filter(|&&(p, _)| self.on_every_path(binding, point, p))
+            .map(|&(_, event)| event)
     }
 
     /// The last move or assignment of a binding before `point` on a path that reaches it.

@@ -148,6 +148,7 @@ pub fn emit(
         // With pattern parameters bound in the body, the user's body is a block of its own
         // inside it, already spanned as written.
         lowerer.tail_in_users_block = !written.params_bound_in_body;
+        lowerer.user_tail = user_tail(body, written.params_bound_in_body);
         lowerer.renamed.clone_from(&renamed);
         lowerer.set_homed(&homed.keys().copied().collect());
         let unresumed_code = lowerer.unresumed(&lower_params, body);
@@ -592,6 +593,25 @@ fn in_users_block(
         proc_macro2::Group::new(proc_macro2::Delimiter::Brace, quote!(#(#locals)* #code));
     block.set_span(written.body.brace_token.span.join());
     quote!(#take #prelude return ::core::task::Poll::Ready(#block);)
+}
+
+/// The tail statement of the user's block: the body's, or with pattern parameters bound
+/// before it, that of the block that holds the user's body (the body's tail).
+fn user_tail(body: &syn::Block, params_bound_in_body: bool) -> Option<crate::analyse::NodeId> {
+    fn tail(block: &syn::Block) -> Option<&syn::Stmt> {
+        block
+            .stmts
+            .last()
+            .filter(|stmt| matches!(stmt, syn::Stmt::Expr(_, None)))
+    }
+    let mut stmt = tail(body)?;
+    if params_bound_in_body {
+        let syn::Stmt::Expr(syn::Expr::Block(user), None) = stmt else {
+            return None;
+        };
+        stmt = tail(&user.block)?;
+    }
+    Some(crate::analyse::node_id(stmt))
 }
 
 /// The struct of the pinned homes, beside the state, and the code that builds it; `None` if

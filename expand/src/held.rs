@@ -31,8 +31,11 @@
 //! A temporary is only hoisted when everything the statement evaluates before it is free of
 //! side effects (literals, paths, other hoisted temporaries), so the order of evaluation is
 //! unchanged; it is then dropped when the block ends, which is where the statement ends.
-//! A block's tail is treated the same way: its temporaries drop before the block's locals, as
-//! in edition 2024. Receivers of method calls are left alone (whether `t().m()` keeps `t()` as
+//! A block's tail is treated the same way. In edition 2024 its temporaries drop before the
+//! block's locals, as the block around the tail drops them; before 2024 they drop after them,
+//! so there each hidden local is declared at the start of the block, before its locals, and
+//! assigned where the tail makes it: `{ let __temporary3; let a = ..; { __temporary3 = ..;
+//! f(&__temporary3).await } }` (see `edition`). Receivers of method calls are left alone (whether `t().m()` keeps `t()` as
 //! a temporary or moves it depends on `m`'s signature), except an awaited value's, which is
 //! held unless the method's name (or the attribute's `consumes(..)`) says it takes `self`. `let`s whose initializer may extend a temporary's
 //! lifetime (`&..`, struct, tuple and array literals, blocks) and `let .. else` are left alone
@@ -51,6 +54,7 @@ pub fn hold_awaited_temporaries(body: &Block, receivers: &ReceiverHints) -> Opti
     let mut rewrite = Rewrite {
         count: 0,
         receivers,
+        tails_outlive_locals: crate::edition::tail_temporaries_outlive_locals(),
     };
     rewrite.visit_block_mut(&mut body);
     (rewrite.count > 0).then_some(body)
@@ -59,11 +63,14 @@ pub fn hold_awaited_temporaries(body: &Block, receivers: &ReceiverHints) -> Opti
 struct Rewrite<'h> {
     count: usize,
     receivers: &'h ReceiverHints,
+    /// A block's tail temporaries drop after its locals (before edition 2024).
+    tails_outlive_locals: bool,
 }
 
 impl VisitMut for Rewrite<'_> {
     fn visit_block_mut(&mut self, block: &mut Block) {
         syn::visit_mut::visit_block_mut(self, block);
+        let mut declared: Vec<Stmt> = Vec::new();
         for stmt in &mut block.stmts {
             match stmt {
                 Stmt::Local(local) => {
@@ -99,7 +106,12 @@ impl VisitMut for Rewrite<'_> {
                 // locals (edition 2024; in 2021 after them, a difference left as it is).
                 Stmt::Expr(expr, None) => {
                     self.receiver_with_its_future(expr);
-                    let lets = self.hoist(expr);
+                    let mut lets = self.hoist(expr);
+                    if self.tails_outlive_locals {
+                        let decls;
+                        (decls, lets) = declared_first(lets);
+                        declared.extend(decls);
+                    }
                     if !lets.is_empty() {
                         let value = &*expr;
                         *expr = syn::parse_quote!({ #(#lets)* #value });
@@ -108,6 +120,7 @@ impl VisitMut for Rewrite<'_> {
                 _ => {}
             }
         }
+        block.stmts.splice(0..0, declared);
     }
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         syn::visit_mut::visit_expr_mut(self, expr);
@@ -193,6 +206,26 @@ impl Rewrite<'_> {
             })
             .collect()
     }
+}
+
+/// `let __temporaryN = value;` split into `let __temporaryN;` and `__temporaryN = value;`.
+fn declared_first(lets: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
+    lets.into_iter()
+        .filter_map(|stmt| match stmt {
+            Stmt::Local(syn::Local {
+                pat: syn::Pat::Ident(p),
+                init: Some(init),
+                ..
+            }) => {
+                let (ident, value) = (&p.ident, &init.expr);
+                Some((
+                    syn::parse_quote!(let #ident;),
+                    syn::parse_quote!(#ident = #value;),
+                ))
+            }
+            _ => None,
+        })
+        .unzip()
 }
 
 /// A walk in evaluation order over the operators whose operands rustc evaluates in the same

@@ -11,6 +11,7 @@ mod borrows;
 mod cfg;
 mod check;
 mod desugar;
+mod edition;
 mod emit;
 mod extend;
 mod held;

@@ -255,6 +255,36 @@ impl<T: ?Sized> ReceiverBorrow<T> {
     }
 }
 
+/// The temporaries a block's tail made before its `.await`, kept in the state across it, made
+/// into one temporary of the tail again once it resumes: `TailTemporaries::new().keep(value,
+/// (__tmp1, __tmp0))` in the tail of the block. The receiver is a temporary of the tail made
+/// before `value` is evaluated, so it drops after `value`'s own temporaries, and where rustc
+/// drops a tail's temporaries: before the block's locals in edition 2024, after them in 2021
+/// (the block's span says which), as the `async fn` drops the temporaries it kept.
+pub struct TailTemporaries<H>(core::cell::Cell<Option<H>>);
+
+impl<H> Default for TailTemporaries<H> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<H> TailTemporaries<H> {
+    /// An empty holder: [`keep`](Self::keep) fills it.
+    #[inline]
+    #[must_use]
+    pub const fn new() -> Self {
+        Self(core::cell::Cell::new(None))
+    }
+
+    /// Returns `value`, and keeps `held` until this holder drops.
+    #[inline]
+    pub fn keep<V>(&self, value: V, held: H) -> V {
+        self.0.set(Some(held));
+        value
+    }
+}
+
 /// Stands after the `return` of a function whose state machine has pinned homes, with the
 /// body as written in an `async` block: never run, but rustc type- and borrow-checks the
 /// block like the `async fn` it came from. That check is what makes the erased lifetimes of

@@ -145,7 +145,10 @@
 //!   temporaries drop when the call completes, at the end of the statement, but in a block's
 //!   tail expression that awaits they drop before the block's locals, as edition 2024 does, in
 //!   edition 2021 crates too. (A tail's other temporaries follow the crate's edition: the
-//!   blocks they end keep the user's spans, whose edition rustc reads.)
+//!   blocks they end keep the user's spans, whose edition rustc reads; where a tail's
+//!   temporaries are kept in the state across its `.await`, the macro reads the edition from
+//!   the compiler's command line, `--edition`, and follows edition 2024 where there is none,
+//!   as in the expand demo.)
 //! - An awaited value used as a receiver (`make().await.bump().await`,
 //!   `f(make().await.len()).await`) is held to the end of its statement, as rustc holds it,
 //!   unless the method's name (or `consumes(..)`) says it takes `self`; a consuming method with
@@ -178,6 +181,10 @@
 //! - A temporary inside a struct literal that is itself held across an `.await` (`f((S { d,
 //!   n: (T { e, n: g().await }).n }).n).await`: the inner `T`) drops when the outer literal is
 //!   built; rustc keeps it to the end of the statement. Bind the inner value first.
+//! - In edition 2021, a temporary made by resumed code in the tail of a block that is itself
+//!   an operand (`format!("{} {}", { (S { d, n: g().await }).n }, h().await)`: the `S`)
+//!   drops at the end of that block, as in edition 2024; rustc 2021 keeps it to the end of
+//!   the enclosing statement. Bind the block's value with a `let` first.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement. (The owned value at the root of the chain is kept.)

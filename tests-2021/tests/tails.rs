@@ -112,3 +112,54 @@ fn tail_temporaries_of_a_field_read_drop_after_the_locals() {
         tail_reading_a_field_of_a_temporary_rustc,
     );
 }
+
+async fn ready_len(n: usize) -> usize {
+    yield_now().await;
+    n
+}
+
+// Found by the generator (seed 2026): temporaries a tail keeps across its own `.await` drop
+// after the body's locals in edition 2021, on completion and when cancelled there.
+#[visible_async(compiler = tail_temporary_held_across_its_await_rustc)]
+async fn tail_temporary_held_across_its_await(log: Log) -> usize {
+    let _local = D("local", log.clone());
+    ready_len(D("t", log.clone()).len()).await
+}
+
+#[visible_async(compiler = tail_temporary_with_pattern_parameters_rustc)]
+async fn tail_temporary_with_pattern_parameters(log: Log, (a, _b): (D, D)) -> usize {
+    let _local = D("local", log.clone());
+    ready_len(D("t", log.clone()).len() + a.len()).await
+}
+
+// A field of a temporary read in an awaited call's arguments: held by a hidden local, which
+// in edition 2021 is declared before the block's locals so that it drops after them.
+#[visible_async(compiler = tail_field_of_a_temporary_across_its_await_rustc)]
+async fn tail_field_of_a_temporary_across_its_await(log: Log) -> usize {
+    let _local = D("local", log.clone());
+    let held = log.clone();
+    ready_len((D("held", held), 3).1).await
+}
+
+#[test]
+fn tail_temporaries_kept_across_the_tails_await_drop_after_the_locals() {
+    assert_equivalent(
+        tail_temporary_held_across_its_await,
+        tail_temporary_held_across_its_await_rustc,
+    );
+    assert_equivalent(
+        |log: Log| {
+            tail_temporary_with_pattern_parameters(log.clone(), (D("a", log.clone()), D("b", log)))
+        },
+        |log: Log| {
+            tail_temporary_with_pattern_parameters_rustc(
+                log.clone(),
+                (D("a", log.clone()), D("b", log)),
+            )
+        },
+    );
+    assert_equivalent(
+        tail_field_of_a_temporary_across_its_await,
+        tail_field_of_a_temporary_across_its_await_rustc,
+    );
+}

@@ -767,3 +767,26 @@ fn homed_locals_typed_later_and_parenthesized_callees() {
         |l| with(l, || parenthesized_fn_once_callee_rustc(D::new("d"))),
     );
 }
+
+// Found by the generator (seed 2026): a local moved before a loop and assigned in it after an
+// `.await` holds a value at that `.await` from the second iteration on, which the next
+// assignment drops: rustc keeps it there (with a drop flag), so the state must too.
+#[visible_async(compiler = moved_then_assigned_in_a_loop_rustc)]
+async fn moved_then_assigned_in_a_loop(mut p: D) -> u32 {
+    drop(p);
+    for i in 0..3_u32 {
+        pend(1).await;
+        note(format!("iteration {i}"));
+        p = D::new("in loop");
+    }
+    p = D::new("after");
+    u32::try_from(p.len()).unwrap_or(0)
+}
+
+#[test]
+fn a_value_assigned_in_an_earlier_iteration_is_kept_across_the_await() {
+    assert_equivalent(
+        |l| with(l, || moved_then_assigned_in_a_loop(D::new("p"))),
+        |l| with(l, || moved_then_assigned_in_a_loop_rustc(D::new("p"))),
+    );
+}

@@ -958,3 +958,98 @@ fn an_awaited_receiver_in_an_index_in_format_args_drops_with_the_call() {
         },
     );
 }
+
+// Found by the generator (seed 2026): what a resumed scrutinee or `for` head makes in place
+// lives to the end of the `match` or the loop, across the `.await`s of its guards and body.
+#[visible_async(compiler = awaited_scrutinee_receiver_across_a_guard_rustc)]
+async fn awaited_scrutinee_receiver_across_a_guard(n: usize) -> u32 {
+    match val(1, D::new("t")).await.len() {
+        5 => 1,
+        k if lv("guard", 1, k + n > 1).await => 2,
+        _ => 3,
+    }
+}
+
+#[allow(clippy::useless_vec)] // the temporary is in a macro's arguments
+#[visible_async(compiler = resumed_for_head_temporary_across_the_body_rustc)]
+async fn resumed_for_head_temporary_across_the_body() -> u32 {
+    let mut total = 0;
+    for x in vec![(D::new("h"), val(1, 2_u32).await).1, 3] {
+        total += lv("x", 1, x).await;
+    }
+    total
+}
+
+// The same temporary reaches a loop's join point from the head's resume code and from the
+// loop's own back edge, which is lowered first: the join's state holds it on both.
+#[allow(clippy::useless_vec)] // the temporary is in a macro's arguments
+#[visible_async(compiler = head_temporary_at_a_join_in_the_body_rustc)]
+async fn head_temporary_at_a_join_in_the_body() -> u32 {
+    let mut total = 0;
+    for x in vec![[7_u32, val(2, 10_u32).await][0], (D::new("h"), 12_u32).1] {
+        let mut n = 0_u32;
+        loop {
+            n += 1;
+            if n > 2 {
+                break;
+            }
+            if async { true }.await {
+                total += 1;
+            }
+        }
+        total += lv("x", 1, x).await;
+    }
+    total
+}
+
+// `matches!` inside `format!`: the temporaries held across its `.await` drop with the
+// `format!` call, not at the end of the enclosing statement.
+#[visible_async(compiler = matches_inside_format_rustc)]
+async fn matches_inside_format() -> usize {
+    note(format!(
+        "{} {}",
+        val(1, 1).await,
+        format!("{}", matches!(lv("m", 1, D::new("t").len()).await, 1)).len()
+    ));
+    pend(1).await;
+    1
+}
+
+// A `?` in an operand before a later one's temporaries: it leaves before they are made.
+#[visible_async(compiler = try_before_a_later_operands_temporary_rustc)]
+async fn try_before_a_later_operands_temporary(first: Option<u32>) -> Option<u32> {
+    note(format!(
+        "{} {}",
+        (val(1, first).await?).wrapping_add(u32::from(D::new("t").len() > 0)),
+        lv("x", 1, 2).await
+    ));
+    Some(1)
+}
+
+#[test]
+fn temporaries_made_in_place_by_resumed_code_live_as_long_as_rustc_keeps_them() {
+    for n in [0, 1, 2] {
+        assert_equivalent(
+            |l| with(l, || awaited_scrutinee_receiver_across_a_guard(n)),
+            |l| with(l, || awaited_scrutinee_receiver_across_a_guard_rustc(n)),
+        );
+    }
+    assert_equivalent(
+        |l| with(l, resumed_for_head_temporary_across_the_body),
+        |l| with(l, resumed_for_head_temporary_across_the_body_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, head_temporary_at_a_join_in_the_body),
+        |l| with(l, head_temporary_at_a_join_in_the_body_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, matches_inside_format),
+        |l| with(l, matches_inside_format_rustc),
+    );
+    for first in [None, Some(3)] {
+        assert_equivalent(
+            |l| with(l, || try_before_a_later_operands_temporary(first)),
+            |l| with(l, || try_before_a_later_operands_temporary_rustc(first)),
+        );
+    }
+}

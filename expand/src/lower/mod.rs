@@ -31,7 +31,7 @@ use crate::macros;
 mod operands;
 mod rewrite;
 
-use operands::output;
+use operands::{HeldTemps, output};
 
 /// How the value of an expression is used by its parent.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -172,6 +172,13 @@ pub struct Lowerer<'a> {
     await_follows: bool,
     /// While registering temporaries: the ones an expression names.
     touched: Option<Vec<String>>,
+    /// The tail statement of the user's block (the body, or the block inside it that holds
+    /// the user's body when pattern parameters are bound before it).
+    pub user_tail: Option<NodeId>,
+    /// While that tail is lowered: the frame of the user's block and the tail's own scope.
+    user_tail_scope: Option<(usize, usize)>,
+    /// How many slots of the body's frame are parameters (the rest are the body's locals).
+    param_slots: usize,
 }
 
 pub fn hidden(name: &str) -> syn::Ident {
@@ -264,6 +271,9 @@ impl<'a> Lowerer<'a> {
             unit_output: false,
             tail_in_users_block: false,
             ends_in_tail: false,
+            user_tail: None,
+            user_tail_scope: None,
+            param_slots: 0,
         }
     }
 
@@ -445,6 +455,8 @@ impl<'a> Lowerer<'a> {
         self.arm_loop_depth = 0;
         self.current_arm = None;
         self.ends_in_tail = false;
+        self.user_tail_scope = None;
+        self.param_slots = params.len();
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
             body: true,
@@ -477,6 +489,8 @@ impl<'a> Lowerer<'a> {
         self.arm_loop_depth = 0;
         self.current_arm = Some(k);
         self.ends_in_tail = false;
+        self.user_tail_scope = None;
+        self.param_slots = params.len();
         self.from_state.clear();
         self.frames.push(Frame::Scope {
             slots: Vec::new(),
@@ -555,6 +569,15 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Enters the scope of an expression statement's temporaries, noting it if it is the
+    /// user's tail (see [`Lowerer::fields_at`]).
+    fn push_stmt_scope(&mut self, stmt: &Stmt) {
+        if self.user_tail == Some(node_id(stmt)) {
+            self.user_tail_scope = Some((self.frames.len() - 1, self.frames.len()));
+        }
+        self.push_scope(&[]);
+    }
+
     fn push_slot(&mut self, key: Key, ident: syn::Ident, mutable: bool) {
         if let Some(Frame::Scope { slots, .. }) = self
             .frames
@@ -627,13 +650,40 @@ impl<'a> Lowerer<'a> {
     fn fields_at(&mut self, k: usize) -> Vec<Field> {
         let mut fields = Vec::new();
         let mut live: Vec<(Slot, bool)> = Vec::new();
-        for frame in &self.frames {
+        // Before edition 2024 the temporaries of the user's tail drop after the user's locals
+        // (and before the parameters): in the state, they come before those locals, which
+        // drop first, as the variant's fields drop in reverse.
+        let tail = self.user_tail_scope.filter(|&(_, t)| {
+            t < self.frames.len() && crate::edition::tail_temporaries_outlive_locals()
+        });
+        let mut tail_slots = Vec::new();
+        let mut locals_start = None;
+        for (i, frame) in self.frames.iter().enumerate() {
             if let Frame::Scope { slots, body } = frame {
-                for slot in slots {
+                if tail.is_some_and(|(_, t)| t == i) && locals_start.is_none() {
+                    // The user's block has no locals (yet).
+                    locals_start = Some(live.len());
+                }
+                for (j, slot) in slots.iter().enumerate() {
+                    match tail {
+                        Some((_, t)) if t == i => {
+                            tail_slots.push((slot.clone(), *body));
+                            continue;
+                        }
+                        Some((b, _)) if b == i && locals_start.is_none() => {
+                            let params = if i == 0 { self.param_slots } else { 0 };
+                            if j >= params {
+                                locals_start = Some(live.len());
+                            }
+                        }
+                        _ => {}
+                    }
                     live.push((slot.clone(), *body));
                 }
             }
         }
+        let at = locals_start.unwrap_or(live.len());
+        live.splice(at..at, tail_slots);
         for (slot, body) in live {
             if !self.is_kept(slot.key, k) {
                 continue;
@@ -665,7 +715,6 @@ impl<'a> Lowerer<'a> {
         self.check_shadowing(k, &fields);
         self.note_borrows(k, &fields);
         self.note_path_dependent(k);
-        let name = &self.enum_name;
         let variant = self.an.variant_name(k);
         let inits = fields.iter().map(|f| {
             let field = &f.name;
@@ -680,9 +729,7 @@ impl<'a> Lowerer<'a> {
             }
         });
         let inits: Vec<TokenStream> = inits.collect();
-        if self.variants[k].is_none() {
-            self.variants[k] = Some(fields);
-        }
+        self.record_variant(k, fields);
         let cont = if self.arm_loop_depth > 0 {
             self.uses_poll_label = true;
             let label = lifetime("'__poll");
@@ -696,6 +743,7 @@ impl<'a> Lowerer<'a> {
             quote!(__awaitee: #future,)
         });
         let state = hidden("__state");
+        let name = &self.enum_name;
         let value = if awaitee.is_none() && inits.is_empty() {
             quote!(#name::#variant)
         } else {
@@ -704,6 +752,28 @@ impl<'a> Lowerer<'a> {
         quote! {
             #state.set(#value);
             #cont
+        }
+    }
+
+    /// Records the fields of state `k` at its first suspension. A temporary that a later one
+    /// holds and the first did not is one that an arm lowered earlier did not know was alive
+    /// (a loop's body, written before the arm that makes its head's temporaries): the state
+    /// gets it, and another round registers it in that arm too.
+    fn record_variant(&mut self, k: usize, fields: Vec<Field>) {
+        let Some(recorded) = &mut self.variants[k] else {
+            self.variants[k] = Some(fields);
+            return;
+        };
+        for (i, field) in fields.iter().enumerate() {
+            if !matches!(field.key, Key::Temp(_)) || recorded.iter().any(|r| r.name == field.name) {
+                continue;
+            }
+            let after = fields[..i]
+                .iter()
+                .rev()
+                .find_map(|f| recorded.iter().position(|r| r.name == f.name));
+            recorded.insert(after.map_or(0, |p| p + 1), field.clone());
+            self.read_earlier_variant = true;
         }
     }
 
@@ -884,16 +954,21 @@ impl<'a> Lowerer<'a> {
                     self.push_scope(&[]);
                     let flow = self.fwd_expr(&init.expr, let_ctx(&local.pat));
                     self.frames.pop();
-                    self.finish_local(local, flow, None, &[])
+                    self.finish_local(local, flow, None, &HeldTemps(Vec::new()))
                 } else {
                     // The `.await` is in the `else` block.
                     let value = self.verbatim(&init.expr);
                     let diverge = init.diverge.as_ref().map(|(_, e)| self.fwd_expr_tokens(e));
-                    self.finish_local(local, Flow::Value(Vec::new(), value), diverge, &[])
+                    self.finish_local(
+                        local,
+                        Flow::Value(Vec::new(), value),
+                        diverge,
+                        &HeldTemps(Vec::new()),
+                    )
                 }
             }
             Stmt::Expr(expr, semi) => {
-                self.push_scope(&[]);
+                self.push_stmt_scope(stmt);
                 let flow = self.fwd_expr(expr, Ctx::Value);
                 self.frames.pop();
                 Self::finish_expr_stmt(flow, semi.is_none() && last)
@@ -950,7 +1025,7 @@ impl<'a> Lowerer<'a> {
         local: &syn::Local,
         flow: Flow,
         diverge: Option<TokenStream>,
-        ends: &[TokenStream],
+        ends: &HeldTemps,
     ) -> StmtOut {
         let pat = &local.pat;
         let attrs = &local.attrs;
@@ -975,7 +1050,7 @@ impl<'a> Lowerer<'a> {
                             if ends.is_empty() {
                                 quote!(else #e)
                             } else {
-                                quote!(else { #(#ends)* #e })
+                                quote!(else { #ends #e })
                             }
                         }
                         None => TokenStream::new(),
@@ -1056,7 +1131,7 @@ impl<'a> Lowerer<'a> {
                     let flow = self.resume_expr(&init.expr, k, let_ctx(&local.pat));
                     let ends = self.temporaries_end();
                     self.frames.pop();
-                    with_ends(self.finish_local(local, flow, None, &ends), ends)
+                    with_ends(self.finish_local(local, flow, None, &ends), &ends)
                 } else {
                     let diverge = init.diverge.as_ref().map(|(_, e)| &**e);
                     let at_join = self.an.else_join.get(&node_id(local)) == Some(&k);
@@ -1075,11 +1150,11 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Stmt::Expr(expr, semi) => {
-                self.push_scope(&[]);
+                self.push_stmt_scope(&stmts[i]);
                 let flow = self.resume_expr(expr, k, Ctx::Value);
                 let ends = self.temporaries_end();
                 self.frames.pop();
-                with_ends(Self::finish_expr_stmt(flow, semi.is_none() && last), ends)
+                with_ends(Self::finish_expr_stmt(flow, semi.is_none() && last), &ends)
             }
             Stmt::Macro(m) => {
                 self.push_scope(&[]);
@@ -1091,7 +1166,7 @@ impl<'a> Lowerer<'a> {
                     Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &quote!(#v #semi))]),
                     Flow::Diverges(s) => StmtOut::Diverges(s),
                 };
-                with_ends(step, ends)
+                with_ends(step, &ends)
             }
             Stmt::Item(_) => StmtOut::Stmts(Vec::new()),
         };
@@ -1206,7 +1281,8 @@ impl<'a> Lowerer<'a> {
         // or a branch has statements (and temporaries) of its own.
         let saved = self.await_follows;
         let operator = matches!(expr, Expr::Paren(_) | Expr::Group(_) | Expr::Await(_))
-            || operands::operands(expr).is_some();
+            || operands::operands(expr).is_some()
+            || matches!(expr, Expr::Macro(m) if self.an.macros.contains_key(&node_id(&m.mac)));
         if !operator {
             self.await_follows = false;
         }
@@ -1382,7 +1458,7 @@ impl<'a> Lowerer<'a> {
         match flow {
             Flow::Value(s, v) if !ends.is_empty() => {
                 let value = hidden("__value");
-                Flow::Value(s, quote!({ let #value: bool = #v; #(#ends)* #value }))
+                Flow::Value(s, quote!({ let #value: bool = #v; #ends #value }))
             }
             flow => flow,
         }
@@ -1529,10 +1605,7 @@ impl<'a> Lowerer<'a> {
             Flow::Value(s, v) if ends.is_empty() => Flow::Value(Vec::new(), quote!({ #(#s)* #v })),
             Flow::Value(s, v) => {
                 let value = hidden("__value");
-                Flow::Value(
-                    Vec::new(),
-                    quote!({ #(#s)* let #value = #v; #(#ends)* #value }),
-                )
+                Flow::Value(Vec::new(), quote!({ #(#s)* let #value = #v; #ends #value }))
             }
             d @ Flow::Diverges(_) => d,
         }
@@ -1581,7 +1654,15 @@ impl<'a> Lowerer<'a> {
         // Resuming in a guard: the scrutinee is a place the future still holds, so the
         // `match` runs again from the suspended arm, which binds its pattern again.
         let scrutinee = match (k, resumed_guard) {
-            (Some(k), None) => self.resume_expr(&m.expr, k, Ctx::Place),
+            (Some(k), None) => {
+                // What the resumed scrutinee makes in place lives to the end of the `match`,
+                // across the `.await`s in its arms.
+                let arms_await = m.arms.iter().any(|arm| self.an.contains_await(arm));
+                let saved = std::mem::replace(&mut self.await_follows, arms_await);
+                let scrutinee = self.resume_expr(&m.expr, k, Ctx::Place);
+                self.await_follows = saved;
+                scrutinee
+            }
             // Temporaries in the scrutinee live to the end of the `match`, across the `.await`s
             // in its arms.
             (None, _)
@@ -1923,7 +2004,14 @@ impl<'a> Lowerer<'a> {
                 other => other,
             };
             let head = match k {
-                Some(k) => self.resume_expr(head_expr, k, Ctx::Value),
+                Some(k) => {
+                    // What the resumed head makes in place lives to the end of the loop,
+                    // across the body's `.await`s.
+                    let saved = std::mem::replace(&mut self.await_follows, true);
+                    let head = self.resume_expr(head_expr, k, Ctx::Value);
+                    self.await_follows = saved;
+                    head
+                }
                 None => self.fwd_expr(head_expr, Ctx::Value),
             };
             match head {
@@ -1967,7 +2055,7 @@ impl<'a> Lowerer<'a> {
         } else {
             out.push(self.fwd_for_loop(f, &iter));
         }
-        out.extend(self.temporaries_end());
+        out.push(self.temporaries_end().to_token_stream());
         self.frames.pop();
         Flow::Value(Vec::new(), quote!({ #(#out)* }))
     }
@@ -2034,14 +2122,27 @@ impl<'a> Lowerer<'a> {
     /// arguments' temporaries: those kept across an `.await` in the arguments are dropped
     /// right after the call, latest first, and are no longer the statement's.
     fn end_macro_temporaries(&mut self, args: &[Expr], call: TokenStream) -> TokenStream {
-        struct Nodes(std::collections::HashSet<NodeId>);
-        impl<'ast> syn::visit::Visit<'ast> for Nodes {
+        // The nodes of the arguments, and of the arguments of macros inside them
+        // (`format!("{}", matches!(f(&t()).await, Some(_)))`).
+        struct Nodes<'a>(std::collections::HashSet<NodeId>, &'a Analysis);
+        impl<'ast> syn::visit::Visit<'ast> for Nodes<'_> {
             fn visit_expr(&mut self, expr: &'ast Expr) {
                 self.0.insert(node_id(expr));
                 syn::visit::visit_expr(self, expr);
             }
+            fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+                let an = self.1;
+                for arg in an
+                    .macros
+                    .get(&node_id(mac))
+                    .into_iter()
+                    .flat_map(|a| &a.exprs)
+                {
+                    self.visit_expr(arg);
+                }
+            }
         }
-        let mut nodes = Nodes(std::collections::HashSet::new());
+        let mut nodes = Nodes(std::collections::HashSet::new(), self.an);
         for arg in args {
             syn::visit::Visit::visit_expr(&mut nodes, arg);
         }
@@ -2277,20 +2378,22 @@ fn expr_stmt(value: &TokenStream) -> TokenStream {
 }
 
 /// A resumed statement followed by the drops of its remaining temporaries.
-fn with_ends(step: StmtOut, ends: Vec<TokenStream>) -> StmtOut {
+fn with_ends(step: StmtOut, ends: &HeldTemps) -> StmtOut {
     if ends.is_empty() {
         return step;
     }
     match step {
         StmtOut::Stmts(mut s) => {
-            s.extend(ends);
+            s.push(ends.to_token_stream());
             StmtOut::Stmts(s)
         }
-        StmtOut::Tail(mut s, tail) => {
-            let value = hidden("__value");
-            s.push(quote!(let #value = #tail;));
-            s.extend(ends);
-            StmtOut::Tail(s, value.to_token_stream())
+        // A tail's temporaries drop with the tail, by the edition of its block: the kept ones
+        // go into a temporary of the tail made before the rest of it.
+        StmtOut::Tail(s, tail) => {
+            let held = &ends.0;
+            let tail = quote!(::visible_async::__private::TailTemporaries::new()
+                .keep(#tail, (#(#held,)*)));
+            StmtOut::Tail(s, tail)
         }
         d @ StmtOut::Diverges(_) => d,
     }

@@ -165,6 +165,15 @@ impl Lowerer<'_> {
                 // An `.await` later in the enclosing expression: the parent keeps this
                 // operand's value; its temporaries are kept too, to the end of the statement.
                 let (s, v) = self.materialize(child);
+                if !s.is_empty() {
+                    // Those temporaries are made by statements before the expression: the
+                    // operands before this one that run code (`(f().await)?`) run first.
+                    self.bind_earlier_operands(
+                        &children[start..i],
+                        &mut parts[start..],
+                        &mut stmts,
+                    );
+                }
                 stmts.extend(s);
                 parts.push(v);
                 continue;
@@ -179,6 +188,29 @@ impl Lowerer<'_> {
             }
         }
         Ok((stmts, parts))
+    }
+
+    /// Binds the operands in `children` (lowered into `parts`) that are not places to hidden
+    /// temporaries, in order, so that they run before statements appended to `stmts` after.
+    /// (Such a temporary is consumed with the operands unless its operand is used in place.)
+    fn bind_earlier_operands(
+        &mut self,
+        children: &[(&Expr, Ctx)],
+        parts: &mut [TokenStream],
+        stmts: &mut Vec<TokenStream>,
+    ) {
+        for (&(child, ctx), part) in children.iter().zip(parts.iter_mut()) {
+            if place_root(child).is_some() || part.is_empty() {
+                continue;
+            }
+            let value = std::mem::take(part);
+            let temp = self.bind_temporary(child, value, stmts);
+            if ctx == Ctx::Place {
+                // Used in place, it is a temporary of the statement (moved, it is gone).
+                self.materialized.insert(temp.to_string());
+            }
+            *part = temp.to_token_stream();
+        }
     }
 
     /// One operand of [`Self::lower_operands`] from the hole on; `Err` if it diverges (its
@@ -390,19 +422,21 @@ impl Lowerer<'_> {
         // made (those before an `.await` that follows them): the ones the state holds here.
         // Before any code of this lowering suspended at the arm's own point (a loop's body is
         // written at its head's join point, whose arm may come later), the previous round's.
-        let variant = self.current_arm.and_then(|k| {
+        // (Both: a temporary found alive on another path into the state last round is kept.)
+        let mut in_state: Vec<String> = Vec::new();
+        if let Some(k) = self.current_arm {
             let this_round = self.variants.get(k).cloned().flatten();
             if this_round.is_none() {
                 self.read_earlier_variant = true;
             }
-            this_round.or_else(|| self.known_variants.get(k).cloned().flatten())
-        });
-        let in_state: Vec<String> = variant
-            .unwrap_or_default()
-            .iter()
-            .filter(|f| matches!(f.key, Key::Temp(_)))
-            .map(|f| f.name.to_string())
-            .collect();
+            let known = self.known_variants.get(k).cloned().flatten();
+            for field in this_round.iter().chain(known.iter()).flatten() {
+                let name = field.name.to_string();
+                if matches!(field.key, Key::Temp(_)) && !in_state.contains(&name) {
+                    in_state.push(name);
+                }
+            }
+        }
         self.touched = Some(Vec::new());
         self.touch_temporaries(expr);
         let touched = self.touched.take().unwrap_or_default();
@@ -476,19 +510,18 @@ impl Lowerer<'_> {
     /// Drops, at the end of a resumed statement, the temporaries that were made before its
     /// `.await` and only borrowed there, latest first, as rustc drops a statement's temporaries.
     /// (Temporaries the resume code makes itself are `let`s of its own and drop by themselves.)
-    pub(super) fn temporaries_end(&self) -> Vec<TokenStream> {
+    pub(super) fn temporaries_end(&self) -> HeldTemps {
         let Some(Frame::Scope { slots, .. }) = self.frames.last() else {
-            return Vec::new();
+            return HeldTemps(Vec::new());
         };
-        slots
-            .iter()
-            .rev()
-            .filter(|s| self.from_state.contains(&s.ident.to_string()))
-            .map(|s| {
-                let ident = &s.ident;
-                quote!(::core::mem::drop(#ident);)
-            })
-            .collect()
+        HeldTemps(
+            slots
+                .iter()
+                .rev()
+                .filter(|s| self.from_state.contains(&s.ident.to_string()))
+                .map(|s| s.ident.clone())
+                .collect(),
+        )
     }
 
     /// The hidden temporary for an operand, registered as alive in the innermost scope.
@@ -505,6 +538,24 @@ impl Lowerer<'_> {
             self.push_slot(key, ident.clone(), false);
         }
         ident
+    }
+}
+
+/// Temporaries of a statement kept across its `.await`, latest first; as tokens, the code that
+/// drops them where the statement ends.
+pub(super) struct HeldTemps(pub(super) Vec<syn::Ident>);
+
+impl HeldTemps {
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl ToTokens for HeldTemps {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for ident in &self.0 {
+            tokens.extend(quote!(::core::mem::drop(#ident);));
+        }
     }
 }
 
