@@ -163,3 +163,24 @@ fn tail_temporaries_kept_across_the_tails_await_drop_after_the_locals() {
         tail_field_of_a_temporary_across_its_await_rustc,
     );
 }
+
+// Found by the generator (seed 2026): in a tail that builds a struct with an awaited field,
+// the fields evaluated before the `.await` are operands waiting to be moved, not temporaries
+// of the tail: cancelled there, they drop before the locals, in edition 2021 too.
+#[visible_async(compiler = tail_struct_with_an_awaited_field_rustc)]
+async fn tail_struct_with_an_awaited_field(log: Log) -> usize {
+    let local = D("local", log.clone());
+    (Holder {
+        d: D("field", log.clone()),
+        n: ready_len(local.len()).await,
+    })
+    .n
+}
+
+#[test]
+fn fields_before_an_await_in_a_tail_drop_before_the_locals_when_cancelled() {
+    assert_equivalent(
+        tail_struct_with_an_awaited_field,
+        tail_struct_with_an_awaited_field_rustc,
+    );
+}

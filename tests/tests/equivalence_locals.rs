@@ -790,3 +790,25 @@ fn a_value_assigned_in_an_earlier_iteration_is_kept_across_the_await() {
         |l| with(l, || moved_then_assigned_in_a_loop_rustc(D::new("p"))),
     );
 }
+
+// Found by the generator (seed 2026): the outer `x` is assigned the value of a block that
+// declares its own `x` and awaits. An arm that suspends inside the block declared the outer
+// one untyped because the inner one's name appeared in it (E0282).
+#[visible_async(compiler = outer_assigned_from_a_block_shadowing_it_rustc)]
+async fn outer_assigned_from_a_block_shadowing_it() -> i64 {
+    let mut x = -4_i64;
+    note(format!("{x}"));
+    x = {
+        let x = D::new("inner");
+        val(2, -1_i64).await - val(1, i64::try_from(x.len()).unwrap_or(0)).await
+    };
+    x
+}
+
+#[test]
+fn a_block_that_shadows_the_local_it_is_assigned_to() {
+    assert_equivalent(
+        |l| with(l, outer_assigned_from_a_block_shadowing_it),
+        |l| with(l, outer_assigned_from_a_block_shadowing_it_rustc),
+    );
+}

@@ -1053,3 +1053,36 @@ fn temporaries_made_in_place_by_resumed_code_live_as_long_as_rustc_keeps_them() 
         );
     }
 }
+
+// Found by the generator (seed 2026): an operand whose `.await` runs on some paths only
+// (`c || f().await`), inside a value used in place across a later `.await`. The value is
+// held on both paths, and the operands before the conditional one are still there to be
+// kept if it suspends.
+#[visible_async(compiler = conditional_await_inside_a_held_tuple_rustc)]
+async fn conditional_await_inside_a_held_tuple(c: bool) -> bool {
+    lv("outer", 2, (2_u32, (c || lv("inner", 1, false).await)).1).await
+}
+
+#[visible_async(compiler = conditional_await_after_a_moved_operand_rustc)]
+async fn conditional_await_after_a_moved_operand(c: bool) -> bool {
+    lv(
+        "outer",
+        2,
+        (D::new("t"), (c || lv("inner", 1, false).await)).1,
+    )
+    .await
+}
+
+#[test]
+fn an_operand_that_suspends_on_some_paths_keeps_what_comes_before_it() {
+    for c in [false, true] {
+        assert_equivalent(
+            |l| with(l, || conditional_await_inside_a_held_tuple(c)),
+            |l| with(l, || conditional_await_inside_a_held_tuple_rustc(c)),
+        );
+        assert_equivalent(
+            |l| with(l, || conditional_await_after_a_moved_operand(c)),
+            |l| with(l, || conditional_await_after_a_moved_operand_rustc(c)),
+        );
+    }
+}

@@ -666,7 +666,11 @@ impl<'a> Lowerer<'a> {
                 }
                 for (j, slot) in slots.iter().enumerate() {
                     match tail {
-                        Some((_, t)) if t == i => {
+                        // (Only the tail's temporaries: an operand's value kept to be moved
+                        // into its parent, `S { d, n: f().await }`, drops first, as rustc's.)
+                        Some((_, t))
+                            if t == i && self.materialized.contains(&slot.ident.to_string()) =>
+                        {
                             tail_slots.push((slot.clone(), *body));
                             continue;
                         }
@@ -693,7 +697,7 @@ impl<'a> Lowerer<'a> {
             let (binding, rebound) = match &guard {
                 Some(guard) if body => (guard.clone(), false),
                 _ if body && matches!(slot.key, Key::Binding(_)) => (slot.ident.clone(), false),
-                _ => (hidden(&name.to_string()), true),
+                _ => (rebound_ident(slot.key, &name), true),
             };
             fields.push(Field {
                 key: slot.key,
@@ -844,7 +848,7 @@ impl<'a> Lowerer<'a> {
                 if let Some(guard) = self.guard_of(slot.key).cloned() {
                     if !body {
                         let name = self.field_name(slot.key, &slot.ident);
-                        let from = hidden(&name.to_string());
+                        let from = rebound_ident(slot.key, &name);
                         out.push(quote!(let mut #guard = #from;));
                     }
                     continue;
@@ -853,7 +857,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 let name = self.field_name(slot.key, &slot.ident);
-                let from = hidden(&name.to_string());
+                let from = rebound_ident(slot.key, &name);
                 if !(body && matches!(slot.key, Key::Temp(_))) {
                     out.push(quote!(let #mutability #ident = #from;));
                 }
@@ -1309,9 +1313,9 @@ impl<'a> Lowerer<'a> {
                 // the `.await`.
                 let base = match k {
                     Some(k) => {
-                        // What the resumed base makes is held across its own `.await` too.
-                        let saved = self.await_follows;
-                        self.await_follows = true;
+                        // What the resumed base makes is held across its own `.await` too (and
+                        // so is what a base whose `.await`s may not run makes, below).
+                        let saved = std::mem::replace(&mut self.await_follows, true);
                         let base = self.resume_expr(&a.base, k, Ctx::Value);
                         self.await_follows = saved;
                         base
@@ -1320,7 +1324,12 @@ impl<'a> Lowerer<'a> {
                         let (s, v) = self.materialize(&a.base);
                         Flow::Value(s, v)
                     }
-                    None => self.fwd_expr(&a.base, Ctx::Value),
+                    None => {
+                        let saved = std::mem::replace(&mut self.await_follows, true);
+                        let base = self.fwd_expr(&a.base, Ctx::Value);
+                        self.await_follows = saved;
+                        base
+                    }
                 };
                 match base {
                     Flow::Value(mut s, v) => {
@@ -2122,30 +2131,7 @@ impl<'a> Lowerer<'a> {
     /// arguments' temporaries: those kept across an `.await` in the arguments are dropped
     /// right after the call, latest first, and are no longer the statement's.
     fn end_macro_temporaries(&mut self, args: &[Expr], call: TokenStream) -> TokenStream {
-        // The nodes of the arguments, and of the arguments of macros inside them
-        // (`format!("{}", matches!(f(&t()).await, Some(_)))`).
-        struct Nodes<'a>(std::collections::HashSet<NodeId>, &'a Analysis);
-        impl<'ast> syn::visit::Visit<'ast> for Nodes<'_> {
-            fn visit_expr(&mut self, expr: &'ast Expr) {
-                self.0.insert(node_id(expr));
-                syn::visit::visit_expr(self, expr);
-            }
-            fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-                let an = self.1;
-                for arg in an
-                    .macros
-                    .get(&node_id(mac))
-                    .into_iter()
-                    .flat_map(|a| &a.exprs)
-                {
-                    self.visit_expr(arg);
-                }
-            }
-        }
-        let mut nodes = Nodes(std::collections::HashSet::new(), self.an);
-        for arg in args {
-            syn::visit::Visit::visit_expr(&mut nodes, arg);
-        }
+        let nodes = expr_nodes(self.an, args);
         let mut named: Vec<String> = Vec::new();
         for frame in &self.frames {
             if let Frame::Scope { slots, .. } = frame {
@@ -2154,7 +2140,7 @@ impl<'a> Lowerer<'a> {
                     let inside = self
                         .key_nodes
                         .get(&slot.key)
-                        .is_some_and(|node| nodes.0.contains(node));
+                        .is_some_and(|node| nodes.contains(node));
                     if matches!(slot.key, Key::Temp(_))
                         && inside
                         && self.materialized.contains(&name)
@@ -2242,6 +2228,44 @@ fn may_make_temporaries(tail: &TokenStream) -> bool {
     })
 }
 
+/// The hidden name a kept value is taken out of the state under, when an inner scope then
+/// moves it into the user's name: `__x` for the user's `x` (`let x = __x;`), so that the
+/// code says which is which; a hidden value keeps its own name.
+fn rebound_ident(key: Key, field: &syn::Ident) -> syn::Ident {
+    match key {
+        Key::Binding(_) => hidden(&format!("__{}", field.to_string().trim_start_matches("r#"))),
+        _ => hidden(&field.to_string()),
+    }
+}
+
+/// The nodes of the expressions in `exprs`, and of the arguments of the macros inside them
+/// (`format!("{}", matches!(f(&t()).await, Some(_)))`).
+pub(super) fn expr_nodes(an: &Analysis, exprs: &[Expr]) -> std::collections::HashSet<NodeId> {
+    struct Nodes<'a>(std::collections::HashSet<NodeId>, &'a Analysis);
+    impl<'ast> syn::visit::Visit<'ast> for Nodes<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            self.0.insert(node_id(expr));
+            syn::visit::visit_expr(self, expr);
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            let an = self.1;
+            for arg in an
+                .macros
+                .get(&node_id(mac))
+                .into_iter()
+                .flat_map(|a| &a.exprs)
+            {
+                self.visit_expr(arg);
+            }
+        }
+    }
+    let mut nodes = Nodes(std::collections::HashSet::new(), an);
+    for expr in exprs {
+        syn::visit::Visit::visit_expr(&mut nodes, expr);
+    }
+    nodes.0
+}
+
 /// A `let x;` that [`resolve_deferred_lets`] keeps only in arms that mention `x` elsewhere.
 fn deferred_let(decl: &TokenStream) -> TokenStream {
     let marker = syn::Ident::new(DEFERRED_LET, Span::call_site());
@@ -2292,15 +2316,30 @@ fn count(tokens: &TokenStream, name: &str) -> usize {
     use proc_macro2::{Spacing, TokenTree};
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     let field_name = |i: usize| matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Alone);
-    trees
-        .iter()
-        .enumerate()
-        .map(|(i, tt)| match tt {
-            TokenTree::Ident(ident) => usize::from(ident == name && !field_name(i)),
-            TokenTree::Group(g) => count(&g.stream(), name),
-            _ => 0,
-        })
-        .sum()
+    let is =
+        |i: usize, text: &str| matches!(trees.get(i), Some(TokenTree::Ident(id)) if id == text);
+    let mut n = 0;
+    for (i, tt) in trees.iter().enumerate() {
+        match tt {
+            // `let x = ..;` shadows `x`: after its initializer, `x` is the new one.
+            TokenTree::Ident(ident)
+                if ident == name
+                    && (is(i.wrapping_sub(1), "let")
+                        || (is(i.wrapping_sub(1), "mut") && is(i.wrapping_sub(2), "let"))) =>
+            {
+                let end = trees[i..]
+                    .iter()
+                    .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+                    .map_or(trees.len(), |p| i + p);
+                let init: TokenStream = trees[i + 1..end].iter().cloned().collect();
+                return n + count(&init, name);
+            }
+            TokenTree::Ident(ident) => n += usize::from(ident == name && !field_name(i)),
+            TokenTree::Group(g) => n += count(&g.stream(), name),
+            _ => {}
+        }
+    }
+    n
 }
 
 /// Whether a statement visibly never completes: `return`, `panic!` and friends, or a `loop`

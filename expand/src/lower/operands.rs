@@ -38,8 +38,8 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A value made by resumed code and used in place (`(Holder { n: f().await, .. }).n`,
-    /// `&f().await`) is a temporary of the statement: with an `.await` later in the
+    /// A value made by resumed code (or by code that may not suspend) and used in place
+    /// (`(Holder { n: f().await, .. }).n`, `&f().await`) is a temporary of the statement: with an `.await` later in the
     /// statement, it is bound to a hidden local the state keeps across it. (Not a method's
     /// receiver, `f().await.m()`: kept, it would be an error if `m` takes `self`, which the
     /// name does not tell; as it is, it drops when the call returns.)
@@ -51,10 +51,15 @@ impl Lowerer<'_> {
         stmts: &mut Vec<TokenStream>,
         parts: &mut [TokenStream],
     ) {
-        let Some(k) = k else {
-            return;
+        // In forward code, an operand whose `.await` may not run (`(2, a || f().await).0`)
+        // has a value on the path that does not suspend: held the same way.
+        let h = match k {
+            Some(k) => children.iter().position(|(c, _)| self.an.contains(*c, k)),
+            None => children
+                .iter()
+                .position(|(c, _)| self.an.contains_await(*c)),
         };
-        let Some(h) = children.iter().position(|(c, _)| self.an.contains(*c, k)) else {
+        let Some(h) = h else {
             return;
         };
         let (child, ctx) = children[h];
@@ -269,7 +274,16 @@ impl Lowerer<'_> {
                 }
                 Flow::Value(s, v) => {
                     stmts.extend(s);
-                    if before_await && Self::hoisted(children, i) {
+                    // An operand that suspends on some paths only (`c || f().await`) runs in a
+                    // statement of its own: the operands before it are not yet moved into
+                    // their parent when it suspends, so the state can hold them.
+                    let may_suspend = i > 0
+                        && ctx == Ctx::Value
+                        && hole != Some(i)
+                        && self.an.contains_await(child)
+                        && place_root(child).is_none()
+                        && indexed_place(child, ctx).is_none();
+                    if (before_await && Self::hoisted(children, i)) || may_suspend {
                         let temp = self.bind_temporary(child, v, stmts);
                         parts.push(render(&temp, ctx));
                     } else {
@@ -424,6 +438,7 @@ impl Lowerer<'_> {
         // written at its head's join point, whose arm may come later), the previous round's.
         // (Both: a temporary found alive on another path into the state last round is kept.)
         let mut in_state: Vec<String> = Vec::new();
+        let mut state_temps: Vec<(String, Key)> = Vec::new();
         if let Some(k) = self.current_arm {
             let this_round = self.variants.get(k).cloned().flatten();
             if this_round.is_none() {
@@ -433,13 +448,26 @@ impl Lowerer<'_> {
             for field in this_round.iter().chain(known.iter()).flatten() {
                 let name = field.name.to_string();
                 if matches!(field.key, Key::Temp(_)) && !in_state.contains(&name) {
+                    state_temps.push((name.clone(), field.key));
                     in_state.push(name);
                 }
             }
         }
         self.touched = Some(Vec::new());
         self.touch_temporaries(expr);
-        let touched = self.touched.take().unwrap_or_default();
+        let mut touched = self.touched.take().unwrap_or_default();
+        // Also those the state holds for a part of this expression that the forward code made
+        // in a way `materialize` does not (an awaited value used in place, `(f().await).m()`).
+        let nodes = super::expr_nodes(self.an, std::slice::from_ref(expr));
+        for (name, key) in state_temps {
+            let inside = self.key_nodes.get(&key).is_some_and(|n| nodes.contains(n));
+            if inside && !touched.contains(&name) {
+                if !self.in_scope(key) {
+                    self.push_slot(key, super::hidden(&name), false);
+                }
+                touched.push(name);
+            }
+        }
         // Those the state holds belong to this expression's scope, also when the resumed arm
         // took them out of the state in an outer one: they end with it.
         let held: Vec<String> = touched
