@@ -487,8 +487,9 @@ impl Analysis {
 
     /// In a loop around `point` (and around the binding's declaration) with no move or
     /// assignment before `point` on every path of the iteration: the last one after it in the
-    /// loop, if it is on every path, which the next iteration comes round to `point` with. (`drop(x); for .. {
-    /// f().await; x = v; }`: `x` is moved at the `.await` the first time, assigned after.)
+    /// loop, if it is on every path, which the next iteration comes round to `point` with.
+    /// (`drop(x); for .. { f().await; x = v; }`: `x` is moved at the `.await` the first time,
+    /// assigned after.)
     fn loop_carried_change(&self, binding: &Binding, point: &AwaitPoint) -> Option<Event> {
         let &(start, end) = point
             .loops

@@ -35,11 +35,13 @@
 //! block's locals, as the block around the tail drops them; before 2024 they drop after them,
 //! so there each hidden local is declared at the start of the block, before its locals, and
 //! assigned where the tail makes it: `{ let __temporary3; let a = ..; { __temporary3 = ..;
-//! f(&__temporary3).await } }` (see `edition`). Receivers of method calls are left alone (whether `t().m()` keeps `t()` as
-//! a temporary or moves it depends on `m`'s signature), except an awaited value's, which is
-//! held unless the method's name (or the attribute's `consumes(..)`) says it takes `self`. `let`s whose initializer may extend a temporary's
-//! lifetime (`&..`, struct, tuple and array literals, blocks) and `let .. else` are left alone
-//! too.
+//! f(&__temporary3).await } }` (see `edition`).
+//!
+//! Receivers of method calls are left alone (whether `t().m()` keeps `t()` as a temporary or
+//! moves it depends on `m`'s signature), except an awaited value's, which is held unless the
+//! method's name (or the attribute's `consumes(..)`) says it takes `self`. `let`s whose
+//! initializer may extend a temporary's lifetime (`&..`, struct, tuple and array literals,
+//! blocks) and `let .. else` are left alone too.
 
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, Stmt};

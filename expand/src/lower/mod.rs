@@ -958,7 +958,7 @@ impl<'a> Lowerer<'a> {
                     self.push_scope(&[]);
                     let flow = self.fwd_expr(&init.expr, let_ctx(&local.pat));
                     self.frames.pop();
-                    self.finish_local(local, flow, None, &HeldTemps(Vec::new()))
+                    self.finish_local(local, flow, None, &HeldTemps::default())
                 } else {
                     // The `.await` is in the `else` block.
                     let value = self.verbatim(&init.expr);
@@ -967,7 +967,7 @@ impl<'a> Lowerer<'a> {
                         local,
                         Flow::Value(Vec::new(), value),
                         diverge,
-                        &HeldTemps(Vec::new()),
+                        &HeldTemps::default(),
                     )
                 }
             }
@@ -1279,6 +1279,15 @@ impl<'a> Lowerer<'a> {
         self.lower_expr(expr, Some(k), ctx)
     }
 
+    /// Runs `lower` with [`Lowerer::await_follows`] set to `follows`: whether what the code
+    /// makes in place is kept across a later `.await`.
+    fn with_await_following<T>(&mut self, follows: bool, lower: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = std::mem::replace(&mut self.await_follows, follows);
+        let out = lower(self);
+        self.await_follows = saved;
+        out
+    }
+
     /// Forward (`k == None`) or resume code of an expression containing an `.await`.
     fn lower_expr(&mut self, expr: &Expr, k: Option<usize>, ctx: Ctx) -> Flow {
         // An `.await` later in the statement keeps this operand's temporaries alive; a block
@@ -1312,24 +1321,14 @@ impl<'a> Lowerer<'a> {
                 // Temporaries in the awaited expression live to the end of the statement, across
                 // the `.await`.
                 let base = match k {
-                    Some(k) => {
-                        // What the resumed base makes is held across its own `.await` too (and
-                        // so is what a base whose `.await`s may not run makes, below).
-                        let saved = std::mem::replace(&mut self.await_follows, true);
-                        let base = self.resume_expr(&a.base, k, Ctx::Value);
-                        self.await_follows = saved;
-                        base
-                    }
                     None if plain_base => {
                         let (s, v) = self.materialize(&a.base);
                         Flow::Value(s, v)
                     }
-                    None => {
-                        let saved = std::mem::replace(&mut self.await_follows, true);
-                        let base = self.fwd_expr(&a.base, Ctx::Value);
-                        self.await_follows = saved;
-                        base
-                    }
+                    // What the resumed base makes is held across its own `.await` too, and so
+                    // is what a base whose `.await`s may not run makes.
+                    _ => self
+                        .with_await_following(true, |this| this.lower_expr(&a.base, k, Ctx::Value)),
                 };
                 match base {
                     Flow::Value(mut s, v) => {
@@ -1667,10 +1666,9 @@ impl<'a> Lowerer<'a> {
                 // What the resumed scrutinee makes in place lives to the end of the `match`,
                 // across the `.await`s in its arms.
                 let arms_await = m.arms.iter().any(|arm| self.an.contains_await(arm));
-                let saved = std::mem::replace(&mut self.await_follows, arms_await);
-                let scrutinee = self.resume_expr(&m.expr, k, Ctx::Place);
-                self.await_follows = saved;
-                scrutinee
+                self.with_await_following(arms_await, |this| {
+                    this.resume_expr(&m.expr, k, Ctx::Place)
+                })
             }
             // Temporaries in the scrutinee live to the end of the `match`, across the `.await`s
             // in its arms.
@@ -2013,14 +2011,10 @@ impl<'a> Lowerer<'a> {
                 other => other,
             };
             let head = match k {
-                Some(k) => {
-                    // What the resumed head makes in place lives to the end of the loop,
-                    // across the body's `.await`s.
-                    let saved = std::mem::replace(&mut self.await_follows, true);
-                    let head = self.resume_expr(head_expr, k, Ctx::Value);
-                    self.await_follows = saved;
-                    head
-                }
+                // What the resumed head makes in place lives to the end of the loop, across
+                // the body's `.await`s.
+                Some(k) => self
+                    .with_await_following(true, |this| this.resume_expr(head_expr, k, Ctx::Value)),
                 None => self.fwd_expr(head_expr, Ctx::Value),
             };
             match head {

@@ -39,8 +39,9 @@ impl Lowerer<'_> {
     }
 
     /// A value made by resumed code (or by code that may not suspend) and used in place
-    /// (`(Holder { n: f().await, .. }).n`, `&f().await`) is a temporary of the statement: with an `.await` later in the
-    /// statement, it is bound to a hidden local the state keeps across it. (Not a method's
+    /// (`(Holder { n: f().await, .. }).n`, `&f().await`) is a temporary of the statement:
+    /// with an `.await` later in the statement, it is bound to a hidden local the state keeps
+    /// across it. (Not a method's
     /// receiver, `f().await.m()`: kept, it would be an error if `m` takes `self`, which the
     /// name does not tell; as it is, it drops when the call returns.)
     fn hold_resumed_value(
@@ -437,7 +438,6 @@ impl Lowerer<'_> {
         // Before any code of this lowering suspended at the arm's own point (a loop's body is
         // written at its head's join point, whose arm may come later), the previous round's.
         // (Both: a temporary found alive on another path into the state last round is kept.)
-        let mut in_state: Vec<String> = Vec::new();
         let mut state_temps: Vec<(String, Key)> = Vec::new();
         if let Some(k) = self.current_arm {
             let this_round = self.variants.get(k).cloned().flatten();
@@ -447,12 +447,13 @@ impl Lowerer<'_> {
             let known = self.known_variants.get(k).cloned().flatten();
             for field in this_round.iter().chain(known.iter()).flatten() {
                 let name = field.name.to_string();
-                if matches!(field.key, Key::Temp(_)) && !in_state.contains(&name) {
-                    state_temps.push((name.clone(), field.key));
-                    in_state.push(name);
+                if matches!(field.key, Key::Temp(_)) && state_temps.iter().all(|(n, _)| *n != name)
+                {
+                    state_temps.push((name, field.key));
                 }
             }
         }
+        let in_state: Vec<String> = state_temps.iter().map(|(name, _)| name.clone()).collect();
         self.touched = Some(Vec::new());
         self.touch_temporaries(expr);
         let mut touched = self.touched.take().unwrap_or_default();
@@ -540,7 +541,7 @@ impl Lowerer<'_> {
     /// (Temporaries the resume code makes itself are `let`s of its own and drop by themselves.)
     pub(super) fn temporaries_end(&self) -> HeldTemps {
         let Some(Frame::Scope { slots, .. }) = self.frames.last() else {
-            return HeldTemps(Vec::new());
+            return HeldTemps::default();
         };
         HeldTemps(
             slots
@@ -571,6 +572,7 @@ impl Lowerer<'_> {
 
 /// Temporaries of a statement kept across its `.await`, latest first; as tokens, the code that
 /// drops them where the statement ends.
+#[derive(Default)]
 pub(super) struct HeldTemps(pub(super) Vec<syn::Ident>);
 
 impl HeldTemps {
