@@ -1,8 +1,9 @@
 //! `cargo run -p expand-demo`: prints each demo function, the state machine `#[visible_async]`
 //! makes of it, and a run beside the compiler's own future.
 //!
-//! `cargo run -p expand-demo -- FILE.rs [FN]`: prints the expansion of every `async fn` in a file
-//! of yours (or only `FN`), without running it.
+//! `cargo run -p expand-demo -- FILE.rs [FN] [--edition=2021]`: prints the expansion of every
+//! `async fn` in a file of yours (or only `FN`), without running it, for the edition given
+//! (default 2024: the transform reads the flag from the command line, as it reads rustc's).
 
 mod demos;
 use expand_demo::pretty;
@@ -17,7 +18,11 @@ use visible_async::inspect::Inspect;
 const DEMOS: &str = include_str!("demos.rs");
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--edition` is for the transform, which reads it from the command line itself.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--edition="))
+        .collect();
     if !args.is_empty() {
         if let Err(message) = expand_file(&args) {
             eprintln!("expand-demo: {message}");
@@ -65,10 +70,10 @@ fn main() {
 /// `FILE.rs [FN]`: the expansion of the file's `async fn`s (or of `FN`).
 fn expand_file(args: &[String]) -> Result<(), String> {
     let [path, rest @ ..] = args else {
-        return Err("usage: expand-demo [FILE.rs [FN]]".to_string());
+        return Err("usage: expand-demo [FILE.rs [FN] [--edition=YEAR]]".to_string());
     };
     if rest.len() > 1 {
-        return Err("usage: expand-demo [FILE.rs [FN]]".to_string());
+        return Err("usage: expand-demo [FILE.rs [FN] [--edition=YEAR]]".to_string());
     }
     let wanted = rest.first();
     let source = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;

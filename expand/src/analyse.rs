@@ -61,6 +61,9 @@ pub struct Binding {
     declared_uninit: bool,
     /// The `if`/`match` branches (and `while`/`for` bodies) each event is in, by position.
     event_branches: HashMap<u32, Vec<NodeId>>,
+    /// The blocks around each event (by position) that end by leaving the function (see
+    /// [`Analysis::returning_blocks`]).
+    event_returns: HashMap<u32, Vec<NodeId>>,
     /// The positions of the `Init` events of `x = <expr>` assignments whose right side can
     /// leave before it has a value.
     assigned_by: Vec<u32>,
@@ -94,6 +97,8 @@ pub struct AwaitPoint {
     pub join: bool,
     /// A join point at the head of a loop: each iteration starts there.
     pub loop_head: bool,
+    /// For a loop's head, the loop's body (the events in it are on the head's paths).
+    loop_body: Option<NodeId>,
     /// A join point at the start of a `match` arm's body (see [`Analysis::arm_join`]).
     pub arm_start: bool,
     /// In the value of an unlabeled `break` (`break f().await;`): the start of the loop it
@@ -121,6 +126,11 @@ pub struct Analysis {
     /// `match` writes its arms again, and two copies of a closure would be two types; the
     /// arm's body is written once, after the join.
     pub arm_join: HashMap<NodeId, usize>,
+    /// An expression with `.await`s on some of its paths (an `if`, a `match`, `&&`, `||`, a
+    /// labeled block), to the join point right after it: there when the rest of its statement
+    /// makes a closure or an `async` block and then awaits. The paths out of the expression
+    /// meet there with its value, so that the rest of the statement is written once.
+    pub value_join: HashMap<NodeId, usize>,
     pub bindings: Vec<Binding>,
     /// `PatIdent` (or parameter) node to binding.
     pub binding_of: HashMap<NodeId, usize>,
@@ -129,6 +139,10 @@ pub struct Analysis {
     /// The branches of `if`s (then block, else expression) and `match`es (arms), to the
     /// `if`/`match` they belong to; and the bodies of `while` and `for` loops, to the loop.
     pub branch_parent: HashMap<NodeId, NodeId>,
+    /// Blocks that end by leaving the function (`return`, a panic, a `loop` without `break`)
+    /// with no `break` or `continue` inside: what happens in one reaches no code after it
+    /// (`let Some(x) = y else { drop(d); return }`, `if c { drop(d); return; }`).
+    returning_blocks: HashSet<NodeId>,
     /// Path expressions naming a local (`ExprPath` node) to the binding they name.
     pub uses: HashMap<NodeId, usize>,
     /// Locals captured by name in a format string (`{x}`), by the macro's node.
@@ -243,10 +257,12 @@ impl Analysis {
                 .get(arm)
                 .is_some_and(|guard| point.path.contains(guard))
         };
+        // The head of a loop starts each iteration: the loop's body is on its path.
+        let own_body = |branch: &NodeId| point.loop_body == Some(*branch);
         binding.event_branches.get(&pos).is_none_or(|branches| {
             branches
                 .iter()
-                .all(|b| point.path.contains(b) && !in_guard_of(b))
+                .all(|b| (point.path.contains(b) && !in_guard_of(b)) || own_body(b))
         })
     }
 
@@ -285,6 +301,9 @@ impl Analysis {
                     })
             })
         };
+        if self.moved_by_the_iteration(binding, point) {
+            return true;
+        }
         self.path_dependent(b, k)
             && !self.is_moved_before(binding, point)
             && binding.events.iter().any(|&(p, e)| {
@@ -293,6 +312,34 @@ impl Analysis {
                     && certain_init.is_none_or(|init| p > init)
                     && !replaced_after(p)
             })
+    }
+
+    /// Whether `point` is the head of a loop that the binding comes into with its value and
+    /// comes back round to moved: its last change in the loop is a move (`let x = ..; loop {
+    /// x = f(); g(x); .. }`). Unless the value is `Copy`, which the name does not tell, the
+    /// head holds it on one way in only.
+    fn moved_by_the_iteration(&self, binding: &Binding, point: &AwaitPoint) -> bool {
+        if !point.loop_head
+            || binding.borrow_only
+            || binding.kind == ValueKind::Copy
+            || binding.decl_pos >= point.pos
+            || self.is_moved_before(binding, point)
+            // Read again before a new value, it is `Copy` (rustc rejects a use after a move).
+            || self.is_used_after(binding, point, false)
+        {
+            return false;
+        }
+        let Some(&end) = self.loop_ends.get(&point.pos) else {
+            return false;
+        };
+        binding
+            .events
+            .iter()
+            .filter(|&&(p, e)| {
+                e != Event::Use && !binding.arm_moves.contains(&p) && point.pos < p && p <= end
+            })
+            .max_by_key(|&&(p, _)| p)
+            .is_some_and(|&(_, e)| e == Event::Move)
     }
 
     /// Whether the last move or assignment of binding `b` before point `k` is in a branch that
@@ -453,6 +500,15 @@ impl Analysis {
     /// Whether an event of a binding is in another branch of an `if` or `match` than `point`
     /// (so it cannot run after it, unless a loop around both comes round again).
     fn exclusive(&self, binding: &Binding, point: &AwaitPoint, pos: u32) -> bool {
+        // An earlier event in a block that leaves the function, which `point` is not in.
+        if pos < point.pos
+            && binding
+                .event_returns
+                .get(&pos)
+                .is_some_and(|blocks| blocks.iter().any(|b| !point.path.contains(b)))
+        {
+            return true;
+        }
         let Some(branches) = binding.event_branches.get(&pos) else {
             return false;
         };
@@ -555,6 +611,7 @@ impl Analysis {
                 path: point.path.clone(),
                 join: point.join,
                 loop_head: false,
+                loop_body: None,
                 arm_start: false,
                 breaks_loop: None,
             };
@@ -638,6 +695,9 @@ struct Walker<'a> {
     stack: Vec<NodeId>,
     /// Whether the outermost statement being walked makes a closure or an `async` block.
     in_closure_stmt: Option<bool>,
+    /// The expressions of that statement that need a join point after them (see
+    /// [`Analysis::value_join`]).
+    value_joins: HashSet<NodeId>,
     /// Arms whose guard is being walked: a guard runs before its arm is chosen (and the later
     /// arms run if it is false), so its events are not in the arm's branch.
     guarded_arms: Vec<NodeId>,
@@ -660,6 +720,7 @@ pub fn analyse(params: &[&FnArg], body: &Block, receivers: &ReceiverHints) -> An
         stack: Vec::new(),
         guarded_arms: Vec::new(),
         in_closure_stmt: None,
+        value_joins: HashSet::new(),
     };
     for param in params {
         if let FnArg::Typed(pat_type) = param {
@@ -713,6 +774,15 @@ impl Walker<'_> {
         if !branches.is_empty() {
             self.an.bindings[b].event_branches.insert(pos, branches);
         }
+        let returns: Vec<NodeId> = self
+            .stack
+            .iter()
+            .copied()
+            .filter(|id| self.an.returning_blocks.contains(id))
+            .collect();
+        if !returns.is_empty() {
+            self.an.bindings[b].event_returns.insert(pos, returns);
+        }
     }
 
     fn declare(&mut self, node: NodeId, ident: &syn::Ident, uninit: bool) {
@@ -728,6 +798,7 @@ impl Walker<'_> {
             arm_moves: HashSet::new(),
             assigned_by: Vec::new(),
             event_branches: HashMap::new(),
+            event_returns: HashMap::new(),
             events: Vec::new(),
         });
         self.an.binding_of.insert(node, b);
@@ -809,11 +880,17 @@ impl Walker<'_> {
     /// A join point here (in the nodes on the stack), for code after it written once.
     fn push_join(&mut self, span: Span, text: String) -> usize {
         let pos = self.tick();
-        self.join_point(pos, span, text, false)
+        self.join_point(pos, span, text, None)
     }
 
     /// A join point at `pos`, in the nodes on the stack: its index among the points.
-    fn join_point(&mut self, pos: u32, span: Span, text: String, loop_head: bool) -> usize {
+    fn join_point(
+        &mut self,
+        pos: u32,
+        span: Span,
+        text: String,
+        loop_body: Option<NodeId>,
+    ) -> usize {
         self.an.awaits.push(AwaitPoint {
             pos,
             span,
@@ -821,7 +898,8 @@ impl Walker<'_> {
             loops: self.loops.clone(),
             path: self.stack.iter().copied().collect(),
             join: true,
-            loop_head,
+            loop_head: loop_body.is_some(),
+            loop_body,
             arm_start: false,
             breaks_loop: None,
         });
@@ -831,6 +909,14 @@ impl Walker<'_> {
     fn block(&mut self, block: &Block) -> bool {
         self.scopes.push(Vec::new());
         self.stack.push(node_id(block));
+        if block
+            .stmts
+            .last()
+            .is_some_and(crate::lower::ends_by_diverging)
+            && !leaves_by_jumping(block.to_token_stream())
+        {
+            self.an.returning_blocks.insert(node_id(block));
+        }
         let any = self.block_stmts(block);
         self.stack.pop();
         self.scopes.pop();
@@ -844,10 +930,14 @@ impl Walker<'_> {
         if outermost {
             let made = FindClosure::first(|f| syn::visit::Visit::visit_stmt(f, stmt));
             self.in_closure_stmt = Some(made.is_some());
+            if made.is_some() {
+                self.value_joins = ValueJoins::of(stmt, &mut self.an.macros);
+            }
         }
         let any = self.stmt_inner(stmt);
         if outermost {
             self.in_closure_stmt = None;
+            self.value_joins.clear();
         }
         self.stack.pop();
         any
@@ -914,6 +1004,10 @@ impl Walker<'_> {
     fn expr(&mut self, expr: &Expr, ctx: Ctx) -> bool {
         self.stack.push(node_id(expr));
         let any = self.expr_inner(expr, ctx);
+        if any && self.closure_depth == 0 && self.value_joins.contains(&node_id(expr)) {
+            let index = self.push_join(expr.span(), tokens_text(expr));
+            self.an.value_join.insert(node_id(expr), index);
+        }
         self.stack.pop();
         if any {
             self.an.has_await.insert(node_id(expr));
@@ -956,6 +1050,7 @@ impl Walker<'_> {
                         path: self.stack.iter().copied().chain([node_id(expr)]).collect(),
                         join: false,
                         loop_head: false,
+                        loop_body: None,
                         arm_start: false,
                         breaks_loop: self.breaking,
                     });
@@ -1341,7 +1436,7 @@ impl Walker<'_> {
                 start,
                 body.brace_token.span.join(),
                 "loop".to_string(),
-                true,
+                Some(node_id(body)),
             );
             self.an.loop_head.insert(node, point);
         }
@@ -1366,7 +1461,9 @@ impl Walker<'_> {
     }
 
     fn mac(&mut self, mac: &syn::Macro, id: NodeId) -> bool {
-        if let Some(args) = macros::parse(mac) {
+        // (Parsed already if the statement was searched for value joins.)
+        let parsed = self.an.macros.remove(&node_id(mac));
+        if let Some(args) = parsed.or_else(|| macros::parse(mac)) {
             let ctx = if args.moves { Ctx::Move } else { Ctx::Place };
             let mut any = false;
             // The lowering uses this very parse: node identities are addresses, and the
@@ -1418,6 +1515,114 @@ fn needs_join(rest: &[Stmt]) -> bool {
         }
     })
     .is_some()
+}
+
+/// Whether tokens contain a `break` or `continue`, which may leave a block before its end.
+fn leaves_by_jumping(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        TokenTree::Ident(i) => i == "break" || i == "continue",
+        TokenTree::Group(g) => leaves_by_jumping(g.stream()),
+        _ => false,
+    })
+}
+
+/// Finds the operands in a statement with more than one way to finish (`if`, `match`, `&&`,
+/// `||`, a labeled block) that a closure or `async` block follows, and then an `.await`: the
+/// code after such an expression, if written once for each path out of it, would make two
+/// closure types for one field of a later state. Source order stands for evaluation order.
+/// The macros' arguments it parses go into `macros`, where the walk finds them, so that the
+/// nodes in them are the ones it names.
+struct ValueJoins<'m> {
+    /// Where each such expression ends, in visiting order.
+    ends: Vec<(NodeId, u32)>,
+    closures: Vec<u32>,
+    awaits: Vec<u32>,
+    count: u32,
+    macros: &'m mut HashMap<NodeId, MacroArgs>,
+}
+
+impl ValueJoins<'_> {
+    fn of(stmt: &Stmt, macros: &mut HashMap<NodeId, MacroArgs>) -> HashSet<NodeId> {
+        let mut v = ValueJoins {
+            ends: Vec::new(),
+            closures: Vec::new(),
+            awaits: Vec::new(),
+            count: 0,
+            macros,
+        };
+        syn::visit::Visit::visit_stmt(&mut v, stmt);
+        let after = |at: u32| {
+            v.closures
+                .iter()
+                .any(|&c| c > at && v.awaits.iter().any(|&a| a > c))
+        };
+        v.ends
+            .iter()
+            .filter(|&&(_, end)| after(end))
+            .map(|&(node, _)| node)
+            .collect()
+    }
+
+    fn tick(&mut self) -> u32 {
+        self.count += 1;
+        self.count
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for ValueJoins<'_> {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        let branching = match expr {
+            Expr::If(_) | Expr::Match(_) => true,
+            Expr::Binary(b) => matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)),
+            Expr::Block(b) => b.label.is_some(),
+            _ => false,
+        };
+        match expr {
+            Expr::Closure(_) | Expr::Async(_) => {
+                let at = self.tick();
+                self.closures.push(at);
+            }
+            Expr::Await(_) => {
+                syn::visit::visit_expr(self, expr);
+                let at = self.tick();
+                self.awaits.push(at);
+            }
+            _ => {
+                syn::visit::visit_expr(self, expr);
+                if branching {
+                    let at = self.tick();
+                    self.ends.push((node_id(expr), at));
+                }
+            }
+        }
+    }
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if tokens_make_closure(mac.tokens.clone()) {
+            let at = self.tick();
+            self.closures.push(at);
+        }
+        if let Some(args) = macros::parse(mac) {
+            // The expressions stay where they are when `args` moves into the map.
+            for arg in &args.exprs {
+                syn::visit::Visit::visit_expr(self, arg);
+            }
+            self.macros.insert(node_id(mac), args);
+        }
+    }
+    // An expression that is a whole statement or initializer finishes the statement: the code
+    // after it is the rest of the block, which a join after the statement serves.
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        let whole = match stmt {
+            Stmt::Expr(expr, _) => Some(expr),
+            Stmt::Local(local) => local.init.as_ref().map(|init| &*init.expr),
+            _ => None,
+        };
+        syn::visit::visit_stmt(self, stmt);
+        if let Some(whole) = whole {
+            self.ends.retain(|&(node, _)| node != node_id(whole));
+        }
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// Finds code that makes a closure or an `async` block (whose type is unique to where it is

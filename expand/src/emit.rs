@@ -551,7 +551,7 @@ pub fn emit(
 
         #homes_decl
 
-        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::collapsible_if, clippy::while_immutable_condition)]
+        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::collapsible_if, clippy::while_immutable_condition, clippy::redundant_locals)]
         let future = ::visible_async::__private::VisibleFuture::#constructor(#unresumed_init, #homes_init |mut #state, #homes_param #cx| #poll_label loop {
             ::visible_async::__private::trace(&*#state);
             match #state.as_mut().project() {

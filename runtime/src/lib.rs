@@ -64,7 +64,10 @@
 //! `.await` in a match guard works: the scrutinee gets a pinned home (the guard's bindings
 //! borrow it), and the resumed `match` reads it again from the suspended arm on. An arm whose
 //! body makes a closure or an `async` block starts at a join point (`JoinN`), so that its body
-//! is written once however the `match` got there. So do `let`
+//! is written once however the `match` got there. Likewise, where a statement makes a
+//! closure or an `async` block and awaits after an expression with `.await`s on some of its
+//! paths (`f(if c { a().await } else { 0 }, async { .. }.await)`), the paths meet with the
+//! expression's value at a `JoinN` right after it. So do `let`
 //! chains with an `.await` (`if let Some(x) = a && f(x).await { .. }`, and in `while`), which
 //! become nested `if`s. A value scrutinee whose arms await (`match f() { .. }`, `if let`,
 //! `while let`) is bound first, `match f() { __scrutinee => match __scrutinee { .. } }`, so that
@@ -174,10 +177,6 @@
 //!   Where the method takes `&mut self` and the receiver's type is `Send` but not `Sync`
 //!   (`v.push(f().await)` on a `Vec<Cell<u32>>`), rustc's `&mut` is `Send` and the marker is
 //!   not: the name of the method does not tell which it takes.
-//! - A closure or `async` block later in the same statement as an `.await` on two paths
-//!   (`format!("{} {}", if c { a().await } else { b().await }, async { 1 }.await)`) is
-//!   written once per path, and two copies are two types for one state (E0308, "no two async
-//!   blocks, even if identical, have the same type"): bind the first value with a `let`.
 //! - A temporary inside a struct literal that is itself held across an `.await` (`f((S { d,
 //!   n: (T { e, n: g().await }).n }).n).await`: the inner `T`) drops when the outer literal is
 //!   built; rustc keeps it to the end of the statement. Bind the inner value first.

@@ -184,3 +184,50 @@ fn fields_before_an_await_in_a_tail_drop_before_the_locals_when_cancelled() {
         tail_struct_with_an_awaited_field_rustc,
     );
 }
+
+// Found by the generator (seed 7): `format!` ends its arguments' temporaries itself (it
+// expands to a block whose statement holds them), so in a tail they are not the tail's:
+// cancelled at an `.await` in its arguments, they drop before the locals, in edition 2021 too.
+#[visible_async(compiler = format_temporary_in_a_tail_rustc)]
+async fn format_temporary_in_a_tail(log: Log) -> String {
+    let local = D("local", log.clone());
+    yield_now().await;
+    format!(
+        "{}/{}",
+        local.len(),
+        (D("t", log.clone()).len()).wrapping_add(ready_len(2).await)
+    )
+}
+
+#[test]
+fn format_temporaries_in_a_tail_drop_before_the_locals_when_cancelled() {
+    assert_equivalent(format_temporary_in_a_tail, format_temporary_in_a_tail_rustc);
+}
+
+// Found by the generator (seed 7): in edition 2021 the tail temporaries of a block are the
+// enclosing statement's. A block that awaits, whose value is an operand before a later
+// `.await`, is bound to a hidden local: its tail's temporaries are now assigned to hidden
+// locals declared before it, kept across the later `.await`.
+#[visible_async(compiler = block_tail_temporary_before_a_later_await_rustc)]
+async fn block_tail_temporary_before_a_later_await(log: Log) -> String {
+    format!(
+        "{} {}",
+        {
+            yield_now().await;
+            (Holder {
+                d: D("h", log.clone()),
+                n: 5,
+            })
+            .n
+        },
+        ready_len(2).await
+    )
+}
+
+#[test]
+fn a_block_tails_temporaries_live_to_the_end_of_the_statement() {
+    assert_equivalent(
+        block_tail_temporary_before_a_later_await,
+        block_tail_temporary_before_a_later_await_rustc,
+    );
+}

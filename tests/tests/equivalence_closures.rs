@@ -9,7 +9,7 @@
 #[path = "equivalence/ambient.rs"]
 mod ambient;
 
-use ambient::{D, note, pend, val, with};
+use ambient::{D, lv, note, pend, val, with};
 use visible_async::harness::assert_equivalent;
 use visible_async::visible_async;
 
@@ -112,4 +112,51 @@ fn a_closure_that_takes_a_homed_local_by_value() {
         |l| with(l, closure_taking_a_homed_local),
         |l| with(l, closure_taking_a_homed_local_rustc),
     );
+}
+
+// Found by the generator (E0308, "no two async blocks, even if identical, have the same
+// type"): the code after an expression that awaits on some of its paths was written once per
+// path, so an `async` block or closure later in the statement was two types for one field.
+// The paths now meet at a join point right after the expression, with its value.
+#[visible_async(compiler = async_block_after_a_two_path_await_rustc)]
+async fn async_block_after_a_two_path_await(c: bool) -> String {
+    let d = D::new("d");
+    let s = format!(
+        "{} {}",
+        if c {
+            lv("a", 1, D::new("x")).await.len()
+        } else {
+            val(2, 3).await
+        },
+        async { val(1, 1).await }.await
+    );
+    let n = (d.by_ref().len() + if c { val(1, 3).await } else { 7 })
+        .max(async { lv("b", 1, 2).await }.await);
+    let t = (match c {
+        true => lv("m", 1, D::new("y")).await.len(),
+        false => 0,
+    }) + [1_usize].iter().map(|x| x + 1).sum::<usize>()
+        + val(1, 2).await;
+    let u = (c && val(1, true).await) || async { lv("q", 2, false).await }.await;
+    match (if c {
+        lv("s", 1, D::new("sc")).await
+    } else {
+        D::new("sd")
+    })
+    .len()
+    {
+        2 => note(format!("{}", async { val(1, 2).await }.await)),
+        n => note(format!("{n}")),
+    }
+    format!("{s} {n} {t} {u}")
+}
+
+#[test]
+fn an_async_block_after_an_expression_that_awaits_on_some_paths() {
+    for c in [false, true] {
+        assert_equivalent(
+            |l| with(l, || async_block_after_a_two_path_await(c)),
+            |l| with(l, || async_block_after_a_two_path_await_rustc(c)),
+        );
+    }
 }

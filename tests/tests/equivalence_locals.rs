@@ -812,3 +812,130 @@ fn a_block_that_shadows_the_local_it_is_assigned_to() {
         |l| with(l, outer_assigned_from_a_block_shadowing_it_rustc),
     );
 }
+
+// Found by the generator (E0381 inside the expansion): a loop whose body makes an `async`
+// block starts each iteration at a join point. A local given a value before the loop and
+// assigned, then moved, in every iteration was kept at the head (its assignment in the body,
+// which may `break` before it, was read as on one path only) but not at the `.await` after
+// its move, so the back edge stored an uninitialized local.
+#[visible_async(
+    compiler = assigned_then_moved_in_a_loop_with_an_async_block_rustc,
+    consumes(consume)
+)]
+async fn assigned_then_moved_in_a_loop_with_an_async_block() -> u32 {
+    let mut n = 5_usize;
+    let mut d = D::new("before");
+    let mut i = 0_u32;
+    let mut sum = 0;
+    loop {
+        i += 1;
+        if i > 2 {
+            break;
+        }
+        let v = vec![async move { val(1, i).await }.await];
+        n = v.len();
+        d = D::new("in");
+        sum += val(
+            1,
+            u32::try_from(n).unwrap_or(0) + u32::try_from(d.consume()).unwrap_or(0),
+        )
+        .await;
+    }
+    sum
+}
+
+#[test]
+fn a_local_assigned_then_moved_in_each_iteration_of_a_loop_that_makes_an_async_block() {
+    assert_equivalent(
+        |l| with(l, assigned_then_moved_in_a_loop_with_an_async_block),
+        |l| with(l, assigned_then_moved_in_a_loop_with_an_async_block_rustc),
+    );
+}
+
+// Found by the generator (E0282): `let x;`, declared where a resumed piece of the body may
+// assign `x`, is kept only where that piece mentions `x`; a `let Some(x) = .. else` in an
+// inner block, which binds a new `x`, was counted as a mention of the outer one.
+#[visible_async(compiler = outer_local_shadowed_by_let_else_in_a_block_rustc)]
+async fn outer_local_shadowed_by_let_else_in_a_block(mut p: u32) -> u32 {
+    p = {
+        pend(1).await;
+        let Some(p) = Some(7_u32) else {
+            return 0;
+        };
+        val(1, p).await * 2
+    };
+    if let Some(p) = Some(p) {
+        note(format!("{p}"));
+    }
+    p
+}
+
+#[test]
+fn an_outer_local_shadowed_by_let_else_in_an_inner_block() {
+    for p in [0, 3] {
+        assert_equivalent(
+            |l| with(l, || outer_local_shadowed_by_let_else_in_a_block(p)),
+            |l| with(l, || outer_local_shadowed_by_let_else_in_a_block_rustc(p)),
+        );
+    }
+}
+
+// Found by the generator (seed 7): a value moved in the `else` block of a `let .. else`, or
+// in an `if` block that returns, is not moved on the paths after it: it is kept to the end of
+// its scope, not dropped at the next `.await`.
+#[visible_async(compiler = moved_only_on_a_path_that_returns_rustc, consumes(consume))]
+async fn moved_only_on_a_path_that_returns(p: D, q: D, c: bool) -> usize {
+    let Some(n) = val(1, (!c).then_some(1_usize)).await else {
+        return p.consume();
+    };
+    if n > 5 {
+        drop(q);
+        return 0;
+    }
+    val(1, n).await
+}
+
+#[test]
+fn a_value_moved_on_a_path_that_returns_is_kept_on_the_others() {
+    for c in [false, true] {
+        assert_equivalent(
+            |l| {
+                with(l, || {
+                    moved_only_on_a_path_that_returns(D::new("p"), D::new("q"), c)
+                })
+            },
+            |l| {
+                with(l, || {
+                    moved_only_on_a_path_that_returns_rustc(D::new("p"), D::new("q"), c)
+                })
+            },
+        );
+    }
+}
+
+// Found by the generator (seed 7): a parameter moved out (`let mut q = p;`) and assigned
+// again after the last `.await` is declared again by the resume code, after the locals it
+// takes from the state: it dropped before them, where rustc drops parameters last.
+#[visible_async(compiler = parameter_moved_then_assigned_after_an_await_rustc)]
+async fn parameter_moved_then_assigned_after_an_await(mut p: D) -> usize {
+    let q = p;
+    let n = val(1, q.len()).await;
+    p = D::new("again");
+    n + p.len()
+}
+
+#[test]
+fn a_parameter_assigned_again_after_the_last_await_drops_after_the_locals() {
+    assert_equivalent(
+        |l| {
+            with(l, || {
+                parameter_moved_then_assigned_after_an_await(D::new("p"))
+            })
+        },
+        |l| {
+            with(l, || {
+                parameter_moved_then_assigned_after_an_await_rustc(D::new("p"))
+            })
+        },
+    );
+}

@@ -548,3 +548,29 @@ fn a_loop_then_an_async_block_in_one_statement() {
         );
     }
 }
+
+// Found by the generator (seed 7): temporaries in a known macro's arguments inside an awaited
+// call (`f(matches!(t().m(), ..)).await`): a `match` scrutinee's and an array's temporaries
+// are the statement's, so rustc keeps them across the `.await`; they were dropped before it.
+mod temporaries_in_arguments_of_an_awaited_call {
+    use super::ambient::{D, lv, note, with};
+    use visible_async::harness::assert_equivalent;
+    use visible_async::visible_async;
+
+    #[visible_async(compiler = matches_and_vec_in_an_awaited_call_rustc)]
+    async fn matches_and_vec_in_an_awaited_call() -> usize {
+        if lv("cond", 2, matches!(D::new("t").by_ref().len(), 1)).await {
+            note("one");
+        }
+        let v = lv("v", 1, vec![D::new("u").len()]).await;
+        v.len()
+    }
+
+    #[test]
+    fn they_live_across_the_await() {
+        assert_equivalent(
+            |l| with(l, matches_and_vec_in_an_awaited_call),
+            |l| with(l, matches_and_vec_in_an_awaited_call_rustc),
+        );
+    }
+}

@@ -1086,3 +1086,27 @@ fn an_operand_that_suspends_on_some_paths_keeps_what_comes_before_it() {
         );
     }
 }
+
+// Found by the generator (seed 7): a `return` whose value awaits, in a block with locals of
+// its own. Its temporaries, taken from the state by the resume code, were bound outside that
+// block, so returning dropped them after its locals; rustc drops a statement's temporaries
+// first.
+#[visible_async(compiler = return_that_awaits_in_a_block_with_locals_rustc)]
+async fn return_that_awaits_in_a_block_with_locals(c: bool) -> usize {
+    let d = D::new("d");
+    if c {
+        let e = D::new("e");
+        return (D::new("t").len()).max(lv("x", 1, e.len()).await);
+    }
+    d.len()
+}
+
+#[test]
+fn a_returning_statement_drops_its_temporaries_before_the_blocks_locals() {
+    for c in [false, true] {
+        assert_equivalent(
+            |l| with(l, || return_that_awaits_in_a_block_with_locals(c)),
+            |l| with(l, || return_that_awaits_in_a_block_with_locals_rustc(c)),
+        );
+    }
+}

@@ -85,6 +85,14 @@ enum Frame {
 }
 
 impl Flow {
+    /// The same flow with `first` run before it.
+    fn after(self, first: Vec<TokenStream>) -> Self {
+        match self {
+            Flow::Value(s, v) => Flow::Value(first.into_iter().chain(s).collect(), v),
+            Flow::Diverges(s) => Flow::Diverges(first.into_iter().chain(s).collect()),
+        }
+    }
+
     /// The flow as one expression, and whether it always suspends.
     fn into_expr(self) -> (TokenStream, bool) {
         match self {
@@ -179,6 +187,13 @@ pub struct Lowerer<'a> {
     user_tail_scope: Option<(usize, usize)>,
     /// How many slots of the body's frame are parameters (the rest are the body's locals).
     param_slots: usize,
+    /// The nodes in the arguments of macros that end their arguments' temporaries (see
+    /// [`Lowerer::end_macro_temporaries`]): those temporaries are never the tail's.
+    macro_scoped: std::collections::HashSet<NodeId>,
+    /// Before edition 2024, the tail statement of a block whose value is kept across a later
+    /// `.await` of its statement (see [`Lowerer::hoist_tail_temporaries`]), and the hidden
+    /// temporaries made for it so far.
+    outliving_tail: Option<(NodeId, Vec<(Key, syn::Ident)>)>,
 }
 
 pub fn hidden(name: &str) -> syn::Ident {
@@ -274,6 +289,8 @@ impl<'a> Lowerer<'a> {
             user_tail: None,
             user_tail_scope: None,
             param_slots: 0,
+            macro_scoped: std::collections::HashSet::new(),
+            outliving_tail: None,
         }
     }
 
@@ -669,7 +686,12 @@ impl<'a> Lowerer<'a> {
                         // (Only the tail's temporaries: an operand's value kept to be moved
                         // into its parent, `S { d, n: f().await }`, drops first, as rustc's.)
                         Some((_, t))
-                            if t == i && self.materialized.contains(&slot.ident.to_string()) =>
+                            if t == i
+                                && self.materialized.contains(&slot.ident.to_string())
+                                && !self
+                                    .key_nodes
+                                    .get(&slot.key)
+                                    .is_some_and(|n| self.macro_scoped.contains(n)) =>
                         {
                             tail_slots.push((slot.clone(), *body));
                             continue;
@@ -841,7 +863,25 @@ impl<'a> Lowerer<'a> {
             return out;
         };
         let (slots, body) = (slots.clone(), *body);
-        for slot in slots {
+        // At the body's scope the state's pattern binds the kept locals; one declared again
+        // here (not kept, assigned later) comes after them and would drop first. So with it
+        // go the kept locals declared after it, moved into new bindings after it: all drop in
+        // declaration order, whether or not the arm keeps the declaration.
+        let moved_after = |this: &Self, from: usize| -> Vec<TokenStream> {
+            slots[from..]
+                .iter()
+                .filter(|slot| matches!(slot.key, Key::Binding(_)) && this.is_kept(slot.key, k))
+                .map(|slot| {
+                    if let Some(guard) = this.guard_of(slot.key) {
+                        return quote!(let mut #guard = #guard;);
+                    }
+                    let ident = &slot.ident;
+                    let mutability = slot.mutable.then(|| quote!(mut));
+                    quote!(let #mutability #ident = #ident;)
+                })
+                .collect()
+        };
+        for (i, slot) in slots.iter().enumerate() {
             let ident = &slot.ident;
             let mutability = slot.mutable.then(|| quote!(mut));
             if self.is_kept(slot.key, k) {
@@ -866,7 +906,12 @@ impl<'a> Lowerer<'a> {
             {
                 // Without its type: kept only if this arm mentions it (it may only be
                 // assigned in a later arm, which declares it again).
-                out.push(deferred_let(&quote!(let #mutability #ident;)));
+                let after = if body {
+                    moved_after(self, i + 1)
+                } else {
+                    Vec::new()
+                };
+                out.push(deferred_let(&quote!(let #mutability #ident; #(#after)*)));
             }
         }
         out
@@ -926,6 +971,15 @@ impl<'a> Lowerer<'a> {
     }
 
     fn fwd_stmt(&mut self, stmt: &Stmt, last: bool) -> StmtOut {
+        if let (true, Stmt::Expr(tail, None)) = (last, stmt)
+            && self
+                .outliving_tail
+                .as_ref()
+                .is_some_and(|(t, _)| *t == node_id(stmt))
+            && !self.an.contains_await(stmt)
+        {
+            return self.hoist_tail_temporaries(tail);
+        }
         if !self.an.contains_await(stmt) {
             if let Some(out) = self.homed_uninit(stmt) {
                 return StmtOut::Stmts(vec![out]);
@@ -989,6 +1043,60 @@ impl<'a> Lowerer<'a> {
             }
             Stmt::Item(item) => StmtOut::Stmts(vec![item.to_token_stream()]),
         }
+    }
+
+    /// Before edition 2024 a block's tail temporaries are the enclosing statement's
+    /// (`region.rs`, `resolve_block`): with the block's value kept across a later `.await` of
+    /// the statement (`f({ g().await; t().len() }, h().await)`, bound to a hidden local), those
+    /// the tail uses in place are assigned to hidden locals declared before the block, which
+    /// the state holds to the end of the statement.
+    fn hoist_tail_temporaries(&mut self, tail: &Expr) -> StmtOut {
+        let (stmts, value) = self.materialize(tail);
+        let mut assigned = Vec::new();
+        for stmt in stmts {
+            match syn::parse2::<Stmt>(stmt.clone()) {
+                Ok(Stmt::Local(syn::Local {
+                    pat: Pat::Ident(pi),
+                    init: Some(init),
+                    ..
+                })) => {
+                    let ident = pi.ident;
+                    let value = &init.expr;
+                    assigned.push(quote_spanned!(value.span()=> #ident = #value;));
+                    let key = self.current_key(&ident);
+                    if let (Some(key), Some((_, temps))) = (key, &mut self.outliving_tail) {
+                        temps.push((key, ident));
+                    }
+                }
+                _ => assigned.push(stmt),
+            }
+        }
+        StmtOut::Tail(assigned, value)
+    }
+
+    /// The key of the value the innermost scope holds under `ident`.
+    fn current_key(&self, ident: &syn::Ident) -> Option<Key> {
+        self.frames.iter().rev().find_map(|f| match f {
+            Frame::Scope { slots, .. } => slots
+                .iter()
+                .rev()
+                .find(|s| s.ident == *ident)
+                .map(|s| s.key),
+            _ => None,
+        })
+    }
+
+    /// Whether a block expression's tail temporaries must outlive it in the generated code
+    /// (see [`Lowerer::hoist_tail_temporaries`]).
+    fn tail_outlives_block(&self, b: &syn::ExprBlock) -> bool {
+        self.await_follows
+            && b.label.is_none()
+            && crate::edition::tail_temporaries_outlive_locals()
+            && self.outliving_tail.is_none()
+            && b.block
+                .stmts
+                .last()
+                .is_some_and(|s| matches!(s, Stmt::Expr(_, None)))
     }
 
     /// `let x;` (or `let x: T;`) for a homed `x`: an empty home, filled by the assignment.
@@ -1135,7 +1243,8 @@ impl<'a> Lowerer<'a> {
                     let flow = self.resume_expr(&init.expr, k, let_ctx(&local.pat));
                     let ends = self.temporaries_end();
                     self.frames.pop();
-                    with_ends(self.finish_local(local, flow, None, &ends), &ends)
+                    let step = self.finish_local(local, flow, None, &ends);
+                    self.with_ends(step, &ends)
                 } else {
                     let diverge = init.diverge.as_ref().map(|(_, e)| &**e);
                     let at_join = self.an.else_join.get(&node_id(local)) == Some(&k);
@@ -1158,7 +1267,7 @@ impl<'a> Lowerer<'a> {
                 let flow = self.resume_expr(expr, k, Ctx::Value);
                 let ends = self.temporaries_end();
                 self.frames.pop();
-                with_ends(Self::finish_expr_stmt(flow, semi.is_none() && last), &ends)
+                self.with_ends(Self::finish_expr_stmt(flow, semi.is_none() && last), &ends)
             }
             Stmt::Macro(m) => {
                 self.push_scope(&[]);
@@ -1170,7 +1279,7 @@ impl<'a> Lowerer<'a> {
                     Flow::Value(s, v) => StmtOut::Stmts(vec![wrap_stmts(&s, &quote!(#v #semi))]),
                     Flow::Diverges(s) => StmtOut::Diverges(s),
                 };
-                with_ends(step, &ends)
+                self.with_ends(step, &ends)
             }
             Stmt::Item(_) => StmtOut::Stmts(Vec::new()),
         };
@@ -1181,6 +1290,43 @@ impl<'a> Lowerer<'a> {
         out.extend(rest);
         let diverged = diverged || (tail.is_none() && ends_by_diverging(&stmts[i]));
         (out, tail, diverged)
+    }
+
+    /// A resumed statement with the temporaries it took from the state (`ends`) dropped where it
+    /// ends. In a scope inside the body's, they are first moved into that scope, after the locals
+    /// the resume code moved there: leaving it early (`return`, `break`, a panic) drops them
+    /// before those locals, as rustc drops a statement's temporaries before its block's locals.
+    fn with_ends(&self, step: StmtOut, ends: &HeldTemps) -> StmtOut {
+        if ends.is_empty() {
+            return step;
+        }
+        let nested = self
+            .frames
+            .iter()
+            .any(|f| matches!(f, Frame::Scope { body: false, .. }));
+        let moved_in = |mut s: Vec<TokenStream>| {
+            if nested {
+                let lets = ends.0.iter().rev().map(|t| quote!(let #t = #t;));
+                s.splice(0..0, lets);
+            }
+            s
+        };
+        match step {
+            StmtOut::Stmts(s) => {
+                let mut s = moved_in(s);
+                s.push(ends.to_token_stream());
+                StmtOut::Stmts(s)
+            }
+            // A tail's temporaries drop with the tail, by the edition of its block: the kept ones
+            // go into a temporary of the tail made before the rest of it.
+            StmtOut::Tail(s, tail) => {
+                let held = &ends.0;
+                let tail = quote!(::visible_async::__private::TailTemporaries::new()
+                    .keep(#tail, (#(#held,)*)));
+                StmtOut::Tail(moved_in(s), tail)
+            }
+            StmtOut::Diverges(s) => StmtOut::Diverges(moved_in(s)),
+        }
     }
 
     // ----- blocks -------------------------------------------------------------------------
@@ -1293,15 +1439,70 @@ impl<'a> Lowerer<'a> {
         // An `.await` later in the statement keeps this operand's temporaries alive; a block
         // or a branch has statements (and temporaries) of its own.
         let saved = self.await_follows;
+        if let Expr::Block(b) = expr
+            && self.tail_outlives_block(b)
+        {
+            return self.lower_block_with_outliving_tail(expr, b, k, ctx);
+        }
         let operator = matches!(expr, Expr::Paren(_) | Expr::Group(_) | Expr::Await(_))
             || operands::operands(expr).is_some()
             || matches!(expr, Expr::Macro(m) if self.an.macros.contains_key(&node_id(&m.mac)));
         if !operator {
             self.await_follows = false;
         }
-        let flow = self.lower_expr_inner(expr, k, ctx);
+        let flow = match self.an.value_join.get(&node_id(expr)) {
+            Some(&j) => self.lower_to_value_join(expr, j, k, ctx),
+            None => self.lower_expr_inner(expr, k, ctx),
+        };
         self.await_follows = saved;
         flow
+    }
+
+    /// An expression whose paths meet at join point `j` right after it (see
+    /// `Analysis::value_join`): every path stores the value in a hidden temporary and moves
+    /// to `j`, whose resume code takes it from the state, like an awaited output, and runs
+    /// the rest of the statement once.
+    fn lower_to_value_join(&mut self, expr: &Expr, j: usize, k: Option<usize>, ctx: Ctx) -> Flow {
+        if k == Some(j) {
+            // The temporaries the state holds for the expression (a `match` scrutinee's) are
+            // alive, the value itself is moved out of the state here (used in place, it is
+            // held as a resumed value is: see `hold_resumed_value`).
+            self.register_temporaries(expr);
+            let temp = self.temp(expr);
+            self.forget_temp(expr);
+            return Flow::Value(Vec::new(), operands::render(&temp, ctx));
+        }
+        match self.lower_expr_inner(expr, k, ctx) {
+            Flow::Value(mut stmts, value) => {
+                let temp = self.temp(expr);
+                let span = expr.span();
+                stmts.push(quote_spanned!(span=> let #temp = #value;));
+                stmts.push(self.suspend(j, None));
+                Flow::Diverges(stmts)
+            }
+            flow @ Flow::Diverges(_) => flow,
+        }
+    }
+
+    /// A block whose tail's temporaries outlive it (see [`Lowerer::hoist_tail_temporaries`]).
+    fn lower_block_with_outliving_tail(
+        &mut self,
+        expr: &Expr,
+        b: &syn::ExprBlock,
+        k: Option<usize>,
+        ctx: Ctx,
+    ) -> Flow {
+        let tail = b.block.stmts.last().map(node_id).unwrap_or_default();
+        let saved = self.outliving_tail.replace((tail, Vec::new()));
+        let flow = self.with_await_following(false, |this| this.lower_expr_inner(expr, k, ctx));
+        let (_, temps) = std::mem::replace(&mut self.outliving_tail, saved).unwrap_or_default();
+        // Declared before the block, assigned in its tail: temporaries of the statement,
+        // alive from their assignment on.
+        let decls: Vec<TokenStream> = temps.iter().map(|(_, ident)| quote!(let #ident;)).collect();
+        for (key, ident) in temps {
+            self.push_slot(key, ident, false);
+        }
+        flow.after(decls)
     }
 
     #[allow(clippy::too_many_lines)]
@@ -2088,6 +2289,9 @@ impl<'a> Lowerer<'a> {
         };
         let ctx = if args.moves { Ctx::Value } else { Ctx::Place };
         let children: Vec<(&Expr, Ctx)> = args.exprs.iter().map(|e| (e, ctx)).collect();
+        if macros::ends_its_temporaries(mac) {
+            self.macro_scoped.extend(expr_nodes(an, &args.exprs));
+        }
         match self.lower_operands(&children, k) {
             Ok((stmts, parts)) => {
                 self.consume_temps(&children);
@@ -2305,40 +2509,93 @@ fn resolve_deferred_lets(code: &TokenStream) -> TokenStream {
 }
 
 /// How many times an identifier occurs in tokens, other than as a field's name in a struct
-/// literal (`Suspend1 { x: __x }`, where `x:` is not followed by a second `:`).
+/// literal (`Suspend1 { x: __x }`, where `x:` is not followed by a second `:`), up to a `let`
+/// statement that binds it again (`let x = ..;`, `let Some(x) = .. else { .. };`): after that
+/// statement, `x` is the new binding.
 fn count(tokens: &TokenStream, name: &str) -> usize {
-    use proc_macro2::{Spacing, TokenTree};
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     let field_name = |i: usize| matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Alone);
-    let is =
-        |i: usize, text: &str| matches!(trees.get(i), Some(TokenTree::Ident(id)) if id == text);
+    let punct = |t: &TokenTree, c: char| matches!(t, TokenTree::Punct(p) if p.as_char() == c);
     let mut n = 0;
-    for (i, tt) in trees.iter().enumerate() {
-        match tt {
-            // `let x = ..;` shadows `x`: after its initializer, `x` is the new one.
-            TokenTree::Ident(ident)
-                if ident == name
-                    && (is(i.wrapping_sub(1), "let")
-                        || (is(i.wrapping_sub(1), "mut") && is(i.wrapping_sub(2), "let"))) =>
-            {
-                let end = trees[i..]
+    let mut i = 0;
+    while i < trees.len() {
+        match &trees[i] {
+            TokenTree::Ident(id) if id == "let" => {
+                // A `let` statement, or the `let` of a condition (`if let`, `&& let`), whose
+                // bindings are the block after it.
+                let condition = i.checked_sub(1).is_some_and(|p| match &trees[p] {
+                    TokenTree::Punct(p) => p.as_char() != ';',
+                    TokenTree::Group(g) => g.delimiter() == Delimiter::Parenthesis,
+                    _ => true,
+                });
+                let end = if condition {
+                    trees[i..].iter().position(
+                        |t| matches!(t, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace),
+                    )
+                } else {
+                    trees[i..].iter().position(|t| punct(t, ';'))
+                }
+                .map_or(trees.len(), |p| i + p);
+                let pattern_end = trees[i + 1..end]
                     .iter()
-                    .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
-                    .map_or(trees.len(), |p| i + p);
-                let init: TokenStream = trees[i + 1..end].iter().cloned().collect();
-                return n + count(&init, name);
+                    .position(|t| {
+                        matches!(t, TokenTree::Punct(p)
+                            if matches!(p.as_char(), ':' | '=') && p.spacing() == Spacing::Alone)
+                    })
+                    .map_or(end, |p| i + 1 + p);
+                let pattern: TokenStream = trees[i + 1..pattern_end].iter().cloned().collect();
+                if binds(&pattern, name) {
+                    // What the `let` itself mentions (its initializer, a `let .. else` block)
+                    // is the older binding.
+                    let init: TokenStream = trees[pattern_end..end].iter().cloned().collect();
+                    n += count(&init, name);
+                    if !condition {
+                        return n;
+                    }
+                    // The block the condition guards sees the new binding, the code after it
+                    // (an `else`) the older one.
+                    i = end + 1;
+                    continue;
+                }
             }
             TokenTree::Ident(ident) => n += usize::from(ident == name && !field_name(i)),
             TokenTree::Group(g) => n += count(&g.stream(), name),
-            _ => {}
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
         }
+        i += 1;
     }
     n
 }
 
+/// Whether pattern tokens bind `name`: it occurs other than as a path segment, a tuple
+/// struct's or a field's name (`Some(x)`, `S { x }` and `S { a: x }` bind it; `x::A`, `x(..)`
+/// and `S { x: a }` do not).
+fn binds(pattern: &TokenStream, name: &str) -> bool {
+    use proc_macro2::{Spacing, TokenTree};
+    let trees: Vec<TokenTree> = pattern.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(i, tt)| match tt {
+        TokenTree::Ident(ident) if ident == name => {
+            let path_before =
+                i >= 2 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':');
+            let after = trees.get(i + 1);
+            let not_binding = match after {
+                Some(TokenTree::Punct(p)) => {
+                    p.as_char() == ':' || (p.as_char() == '!' && p.spacing() == Spacing::Alone)
+                }
+                Some(TokenTree::Group(_)) => true,
+                _ => false,
+            };
+            !path_before && !not_binding
+        }
+        TokenTree::Group(g) => binds(&g.stream(), name),
+        _ => false,
+    })
+}
+
 /// Whether a statement visibly never completes: `return`, `panic!` and friends, or a `loop`
 /// without `break`.
-fn ends_by_diverging(stmt: &Stmt) -> bool {
+pub fn ends_by_diverging(stmt: &Stmt) -> bool {
     match stmt {
         Stmt::Expr(Expr::Return(_), _) => true,
         Stmt::Expr(Expr::Loop(l), _) => !has_break(l.body.to_token_stream()),
@@ -2411,27 +2668,6 @@ fn expr_stmt(value: &TokenStream) -> TokenStream {
 }
 
 /// A resumed statement followed by the drops of its remaining temporaries.
-fn with_ends(step: StmtOut, ends: &HeldTemps) -> StmtOut {
-    if ends.is_empty() {
-        return step;
-    }
-    match step {
-        StmtOut::Stmts(mut s) => {
-            s.push(ends.to_token_stream());
-            StmtOut::Stmts(s)
-        }
-        // A tail's temporaries drop with the tail, by the edition of its block: the kept ones
-        // go into a temporary of the tail made before the rest of it.
-        StmtOut::Tail(s, tail) => {
-            let held = &ends.0;
-            let tail = quote!(::visible_async::__private::TailTemporaries::new()
-                .keep(#tail, (#(#held,)*)));
-            StmtOut::Tail(s, tail)
-        }
-        d @ StmtOut::Diverges(_) => d,
-    }
-}
-
 fn wrap_stmts(stmts: &[TokenStream], last: &TokenStream) -> TokenStream {
     if stmts.is_empty() {
         last.clone()

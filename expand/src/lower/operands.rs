@@ -70,10 +70,11 @@ impl Lowerer<'_> {
             Expr::MethodCall(m) => h == 0 && !self.an.consumes(m),
             _ => false,
         };
+        let inner = super::without_parens(child);
         let value = matches!(
-            super::without_parens(child),
+            inner,
             Expr::Await(_) | Expr::Call(_) | Expr::Struct(_) | Expr::Tuple(_) | Expr::Array(_)
-        );
+        ) || self.an.value_join.contains_key(&node_id(inner));
         if !(self.await_follows && ctx == Ctx::Place && in_place && value) {
             return;
         }
@@ -361,6 +362,9 @@ impl Lowerer<'_> {
             let (stmts, value) = self.materialize(&p.expr);
             return (stmts, quote!((#value)));
         }
+        if let Expr::Macro(m) = expr {
+            return self.materialize_macro(expr, &m.mac);
+        }
         let Some(children) = operands(expr) else {
             return (Vec::new(), self.verbatim(expr));
         };
@@ -418,6 +422,41 @@ impl Lowerer<'_> {
         }
         let value = self.rebuild(expr, &parts);
         (stmts, value)
+    }
+
+    /// [`Self::materialize`] for a known macro whose arguments' temporaries are the
+    /// statement's (`matches!(t().m(), ..)`, `vec![t().m()]`: a `match` scrutinee, an array);
+    /// `format!` and the printing macros end theirs themselves. (Not with format captures,
+    /// `{x}`, which the call as written passes.)
+    fn materialize_macro(
+        &mut self,
+        expr: &Expr,
+        mac: &syn::Macro,
+    ) -> (Vec<TokenStream>, TokenStream) {
+        let an = self.an;
+        let verbatim = |this: &mut Self| (Vec::new(), this.verbatim(expr));
+        let Some(args) = an.macros.get(&node_id(mac)) else {
+            return verbatim(self);
+        };
+        if crate::macros::ends_its_temporaries(mac)
+            || an
+                .format_uses
+                .get(&node_id(mac))
+                .is_some_and(|u| !u.is_empty())
+        {
+            return verbatim(self);
+        }
+        let mut stmts = Vec::new();
+        let mut parts = Vec::new();
+        for arg in &args.exprs {
+            let (s, v) = self.materialize(arg);
+            stmts.extend(s);
+            parts.push(v);
+        }
+        if stmts.is_empty() {
+            return verbatim(self);
+        }
+        (stmts, args.rebuild(mac, &parts))
     }
 
     /// In resume code: the temporaries the forward code made in `expr` before the `.await`,
@@ -551,6 +590,21 @@ impl Lowerer<'_> {
                 .map(|s| s.ident.clone())
                 .collect(),
         )
+    }
+
+    /// The hidden temporary for `expr` is moved out: no longer alive, not dropped at the end
+    /// of the statement.
+    pub(super) fn forget_temp(&mut self, expr: &Expr) {
+        let Some(&n) = self.temps.get(&node_id(expr)) else {
+            return;
+        };
+        let name = format!("__tmp{n}");
+        self.from_state.remove(&name);
+        for frame in &mut self.frames {
+            if let Frame::Scope { slots, .. } = frame {
+                slots.retain(|s| s.key != Key::Temp(n));
+            }
+        }
     }
 
     /// The hidden temporary for an operand, registered as alive in the innermost scope.
