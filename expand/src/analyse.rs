@@ -97,7 +97,7 @@ pub struct AwaitPoint {
     pub join: bool,
     /// A join point at the head of a loop: each iteration starts there.
     pub loop_head: bool,
-    /// For a loop's head, the loop's body (the events in it are on the head's paths).
+    /// For a loop's head, the loop's body: from the head, either it runs or the loop ends.
     loop_body: Option<NodeId>,
     /// A join point at the start of a `match` arm's body (see [`Analysis::arm_join`]).
     pub arm_start: bool,
@@ -176,6 +176,16 @@ impl Analysis {
         quote::format_ident!("{prefix}{n}")
     }
 
+    /// Whether point `k` is inside a block that leaves the function (see
+    /// `returning_blocks`): the code after that block, which the resume code still has, is
+    /// unreachable from `k`.
+    pub fn leaves_after(&self, k: usize) -> bool {
+        self.awaits[k]
+            .path
+            .iter()
+            .any(|n| self.returning_blocks.contains(n))
+    }
+
     /// Whether `node` contains suspension point `k`.
     pub fn contains<T>(&self, node: &T, k: usize) -> bool {
         self.awaits[k].path.contains(&node_id(node))
@@ -252,17 +262,26 @@ impl Analysis {
     /// branch (of an `if`, a `match`, a `while`/`for` body) that `point` is not in, nor in an
     /// arm whose guard `point` is in (the guard may be false).
     fn on_every_path(&self, binding: &Binding, point: &AwaitPoint, pos: u32) -> bool {
+        self.on_every_path_in(binding, point, pos, None)
+    }
+
+    /// [`Self::on_every_path`], with the branch `taken` (a loop's body) taken as well.
+    fn on_every_path_in(
+        &self,
+        binding: &Binding,
+        point: &AwaitPoint,
+        pos: u32,
+        taken: Option<NodeId>,
+    ) -> bool {
         let in_guard_of = |arm: &NodeId| {
             self.guard_of_arm
                 .get(arm)
                 .is_some_and(|guard| point.path.contains(guard))
         };
-        // The head of a loop starts each iteration: the loop's body is on its path.
-        let own_body = |branch: &NodeId| point.loop_body == Some(*branch);
         binding.event_branches.get(&pos).is_none_or(|branches| {
             branches
                 .iter()
-                .all(|b| (point.path.contains(b) && !in_guard_of(b)) || own_body(b))
+                .all(|b| (point.path.contains(b) && !in_guard_of(b)) || taken == Some(*b))
         })
     }
 
@@ -534,8 +553,11 @@ impl Analysis {
     /// to it) is a move, and no earlier iteration of a loop around it gave it a new value.
     fn is_moved_before(&self, binding: &Binding, point: &AwaitPoint) -> bool {
         let gone = match self.last_change(binding, point) {
-            // A `Copy` value used by value is still there.
-            Some(event) => event == Event::Move && binding.kind != ValueKind::Copy,
+            // A `Copy` value used by value is still there, and so is one without drop glue
+            // (a literal, a shared reference: `Copy` too; a `&mut`, reborrowed).
+            Some(event) => {
+                event == Event::Move && binding.kind != ValueKind::Copy && !binding.borrow_only
+            }
             None => binding.declared_uninit,
         };
         gone && self.loop_carried_change(binding, point) != Some(Event::Init)
@@ -634,17 +656,27 @@ impl Analysis {
         // An assignment whose right side can leave (`x = f().await?`, `x = match .. { ..
         // => break }`) may not happen, before it as inside it: the old value may still be read
         // (after a `break`) or dropped.
-        let certain = |&&(pos, event): &&(u32, Event)| {
+        let certain_in = |taken: Option<NodeId>, &(pos, event): &(u32, Event)| {
             event != Event::Init
-                || (self.on_every_path(binding, point, pos)
+                || (self.on_every_path_in(binding, point, pos, taken)
                     && (!doubt_inits || !binding.assigned_by.contains(&pos)))
         };
         // The first certain event on a path decides: a read, or a new value.
-        let reads = |path: &[&(u32, Event)]| {
+        let reads_in = |taken: Option<NodeId>, path: &[&(u32, Event)]| {
             path.iter()
-                .find(|e| certain(e))
+                .find(|e| certain_in(taken, e))
                 .is_some_and(|&&(_, event)| event != Event::Init)
         };
+        let reads = |path: &[&(u32, Event)]| reads_in(None, path);
+        // From a loop's head the body runs, or the loop ends (before it, or after a `break`:
+        // the code after the loop, with what the body left).
+        if let (Some(body), Some(&end)) = (point.loop_body, self.loop_ends.get(&point.pos)) {
+            let (body_path, exit): (Vec<_>, Vec<_>) = events
+                .iter()
+                .filter(|&&(pos, _)| self.after(binding, point, pos))
+                .partition(|&&(pos, _)| pos <= end);
+            return reads_in(Some(body), &[&body_path[..], &exit[..]].concat()) || reads(&exit);
+        }
         // In a loop (around the binding's declaration), the rest of the iteration runs, then
         // either the next iteration (its start up to here) or the code after the loop.
         let innermost = point
@@ -1539,6 +1571,11 @@ struct ValueJoins<'m> {
     awaits: Vec<u32>,
     count: u32,
     macros: &'m mut HashMap<NodeId, MacroArgs>,
+    /// The expression of the innermost statement being visited.
+    whole: Option<NodeId>,
+    /// The tails of blocks that are operands (`f({ ..; if c { .. } else { .. } }, ..)`): the
+    /// block's value, so still an operand.
+    operand_tails: HashSet<NodeId>,
 }
 
 impl ValueJoins<'_> {
@@ -1549,6 +1586,8 @@ impl ValueJoins<'_> {
             awaits: Vec::new(),
             count: 0,
             macros,
+            whole: None,
+            operand_tails: HashSet::new(),
         };
         syn::visit::Visit::visit_stmt(&mut v, stmt);
         let after = |at: u32| {
@@ -1588,6 +1627,12 @@ impl<'ast> syn::visit::Visit<'ast> for ValueJoins<'_> {
                 self.awaits.push(at);
             }
             _ => {
+                if let Expr::Block(b) = expr
+                    && self.whole != Some(node_id(expr))
+                    && let Some(Stmt::Expr(tail, None)) = b.block.stmts.last()
+                {
+                    self.operand_tails.insert(node_id(tail));
+                }
                 syn::visit::visit_expr(self, expr);
                 if branching {
                     let at = self.tick();
@@ -1610,15 +1655,18 @@ impl<'ast> syn::visit::Visit<'ast> for ValueJoins<'_> {
         }
     }
     // An expression that is a whole statement or initializer finishes the statement: the code
-    // after it is the rest of the block, which a join after the statement serves.
+    // after it is the rest of the block, which a join after the statement serves (unless it
+    // is the value of a block that is an operand).
     fn visit_stmt(&mut self, stmt: &'ast Stmt) {
         let whole = match stmt {
             Stmt::Expr(expr, _) => Some(expr),
             Stmt::Local(local) => local.init.as_ref().map(|init| &*init.expr),
             _ => None,
         };
+        let saved = std::mem::replace(&mut self.whole, whole.map(node_id));
         syn::visit::visit_stmt(self, stmt);
-        if let Some(whole) = whole {
+        self.whole = saved;
+        if let Some(whole) = whole.filter(|w| !self.operand_tails.contains(&node_id(*w))) {
             self.ends.retain(|&(node, _)| node != node_id(whole));
         }
     }

@@ -180,10 +180,6 @@
 //! - A temporary inside a struct literal that is itself held across an `.await` (`f((S { d,
 //!   n: (T { e, n: g().await }).n }).n).await`: the inner `T`) drops when the outer literal is
 //!   built; rustc keeps it to the end of the statement. Bind the inner value first.
-//! - In edition 2021, a temporary made by resumed code in the tail of a block that is itself
-//!   an operand (`format!("{} {}", { (S { d, n: g().await }).n }, h().await)`: the `S`)
-//!   drops at the end of that block, as in edition 2024; rustc 2021 keeps it to the end of
-//!   the enclosing statement. Bind the block's value with a `let` first.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement. (The owned value at the root of the chain is kept.)

@@ -231,3 +231,52 @@ fn a_block_tails_temporaries_live_to_the_end_of_the_statement() {
         block_tail_temporary_before_a_later_await_rustc,
     );
 }
+
+// The same with the block's `.await` in its tail: what the tail makes before and after its
+// `.await` drops after the block's locals and at the end of the statement, also cancelled at
+// either `.await`.
+#[visible_async(compiler = awaiting_block_tail_before_a_later_await_rustc)]
+async fn awaiting_block_tail_before_a_later_await(log: Log) -> String {
+    format!(
+        "{} {}",
+        {
+            let local = D("local", log.clone());
+            D("t", log.clone()).len()
+                + (Holder {
+                    d: D("h", log.clone()),
+                    n: ready_len(5).await,
+                })
+                .n
+                + local.len()
+        },
+        ready_len(2).await
+    )
+}
+
+#[test]
+fn an_awaiting_block_tails_temporaries_live_to_the_end_of_the_statement() {
+    assert_equivalent(
+        awaiting_block_tail_before_a_later_await,
+        awaiting_block_tail_before_a_later_await_rustc,
+    );
+}
+
+// Found by the generator (seed 7): a parameter assigned after the last `.await` (not kept
+// across it) is declared again by the resume code; the parameters after it stay where the
+// state's pattern binds them, outside the body's block, so they drop after its tail's
+// temporaries, as in rustc 2021.
+#[visible_async(compiler = parameter_assigned_after_the_last_await_rustc)]
+#[allow(unused_assignments)] // `n`'s value is replaced unread: that is the case
+async fn parameter_assigned_after_the_last_await(log: Log, mut n: usize, p: D) -> usize {
+    yield_now().await;
+    n = p.len();
+    D("t", log.clone()).len() + n
+}
+
+#[test]
+fn later_parameters_drop_after_the_tail_temporaries() {
+    assert_equivalent(
+        |log| parameter_assigned_after_the_last_await(log.clone(), 1, D("p", log)),
+        |log| parameter_assigned_after_the_last_await_rustc(log.clone(), 1, D("p", log)),
+    );
+}

@@ -160,3 +160,28 @@ fn an_async_block_after_an_expression_that_awaits_on_some_paths() {
         );
     }
 }
+
+// Found by the generator (seed 7): the same with an `if` whose condition awaits, which the
+// transform first rewrites to a block ending in the `if`: the block's value is the operand.
+#[visible_async(compiler = async_block_after_an_if_with_an_awaiting_condition_rustc)]
+async fn async_block_after_an_if_with_an_awaiting_condition(c: bool) -> String {
+    format!(
+        "{} {}",
+        if val(1, c).await { val(1, 1).await } else { 2 },
+        async { val(1, 3).await }.await
+    )
+}
+
+#[test]
+fn an_async_block_after_an_if_whose_condition_awaits() {
+    for c in [false, true] {
+        assert_equivalent(
+            |l| with(l, || async_block_after_an_if_with_an_awaiting_condition(c)),
+            |l| {
+                with(l, || {
+                    async_block_after_an_if_with_an_awaiting_condition_rustc(c)
+                })
+            },
+        );
+    }
+}

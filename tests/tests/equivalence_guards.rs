@@ -232,3 +232,47 @@ fn closures_and_async_blocks_in_arms_of_a_match_whose_guard_awaits() {
         );
     }
 }
+
+#[path = "equivalence/ambient.rs"]
+mod ambient;
+
+// Found by the generator (seed 7; the second case of issue 9, item 12): a guard that awaits,
+// on an arm whose body makes an `async` block and keeps the arm's binding in a pinned home.
+// The binding is bound again when the `match` resumes, so the guard's state does not hold it;
+// it held the bare value where the state has the home's guard (E0308, "expected
+// `HomeGuard<_>`").
+mod homed_binding_of_an_awaiting_guard {
+    use super::ambient::{D, note, val, with};
+    use visible_async::harness::assert_equivalent;
+    use visible_async::visible_async;
+
+    #[visible_async(compiler = arm_with_an_async_block_after_an_awaiting_guard_rustc)]
+    async fn arm_with_an_async_block_after_an_awaiting_guard(v: Vec<u32>, pass: bool) -> usize {
+        let d = D::new("d");
+        match v.first().copied() {
+            Some(_n) if val(1, pass).await => {
+                note(format!("{}", async move { val(1, 1).await }.await));
+                d.len()
+            }
+            _ => 2,
+        }
+    }
+
+    #[test]
+    fn the_guard_does_not_hold_the_binding() {
+        for pass in [false, true] {
+            assert_equivalent(
+                |l| {
+                    with(l, || {
+                        arm_with_an_async_block_after_an_awaiting_guard(vec![1], pass)
+                    })
+                },
+                |l| {
+                    with(l, || {
+                        arm_with_an_async_block_after_an_awaiting_guard_rustc(vec![1], pass)
+                    })
+                },
+            );
+        }
+    }
+}

@@ -939,3 +939,52 @@ fn a_parameter_assigned_again_after_the_last_await_drops_after_the_locals() {
         },
     );
 }
+
+// Found by the generator (seed 7): from the head of a loop, its body may not run (or may
+// `break` before an assignment in it): a value assigned in the body and read after the loop
+// is kept at the head, and one assigned before every read in the body is not.
+#[visible_async(compiler = assigned_in_a_loop_read_after_it_rustc)]
+async fn assigned_in_a_loop_read_after_it(mut p: u32, n: u32) -> u32 {
+    let mut total = 0;
+    for _ in 0..2 {
+        for i in 0..n {
+            p = val(1, i).await;
+            note(format!("{}", async move { val(1, i).await }.await));
+        }
+        total += val(1, p).await;
+    }
+    total
+}
+
+#[test]
+fn a_value_assigned_in_a_loop_and_read_after_it_is_kept_at_its_head() {
+    for n in [0, 2] {
+        assert_equivalent(
+            |l| with(l, || assigned_in_a_loop_read_after_it(7, n)),
+            |l| with(l, || assigned_in_a_loop_read_after_it_rustc(7, n)),
+        );
+    }
+}
+
+// Found by the generator (seed 7): what a panicking path moves (an `assert!` message that
+// awaits) is not moved on the paths that go on; the code the resume code writes after the
+// panic, unreachable, still stores what later states keep (E0425 inside the expansion).
+#[visible_async(compiler = awaiting_assert_message_in_a_loop_rustc)]
+async fn awaiting_assert_message_in_a_loop(n: u32) -> u32 {
+    let mut t = 0;
+    for i in 0..n {
+        let d = D::new("d");
+        assert!(i < 10, "{}", val(1, i).await);
+        t += val(1, 1).await;
+        drop(d);
+    }
+    t
+}
+
+#[test]
+fn a_value_moved_by_an_awaiting_assert_message_is_kept_on_the_other_path() {
+    assert_equivalent(
+        |l| with(l, || awaiting_assert_message_in_a_loop(2)),
+        |l| with(l, || awaiting_assert_message_in_a_loop_rustc(2)),
+    );
+}

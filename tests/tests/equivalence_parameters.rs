@@ -277,3 +277,42 @@ fn the_left_part_of_a_parameter_with_the_await_in_a_macro() {
         },
     );
 }
+
+// Found by the generator (seed 7): a pattern parameter whose first part lives in a pinned home
+// (borrowed across an `.await`): its guard was declared after the pattern's other bindings,
+// so it dropped first, when the future returned early or was cancelled.
+#[visible_async(compiler = pattern_parameter_with_a_homed_part_rustc)]
+async fn pattern_parameter_with_a_homed_part((a, b): (D, D), c: D, early: bool) -> usize {
+    let r = a.by_ref();
+    if early {
+        return c.len();
+    }
+    pend(1).await;
+    r.len() + b.len()
+}
+
+#[test]
+fn a_pattern_parameter_with_a_homed_part_drops_in_the_patterns_order() {
+    for early in [false, true] {
+        assert_equivalent(
+            |l| {
+                with(l, || {
+                    pattern_parameter_with_a_homed_part(
+                        (D::new("a"), D::new("b")),
+                        D::new("c"),
+                        early,
+                    )
+                })
+            },
+            |l| {
+                with(l, || {
+                    pattern_parameter_with_a_homed_part_rustc(
+                        (D::new("a"), D::new("b")),
+                        D::new("c"),
+                        early,
+                    )
+                })
+            },
+        );
+    }
+}

@@ -103,6 +103,10 @@ impl Flow {
     }
 }
 
+/// A temporary of a block's tail that outlives the block (see `Lowerer::outliving_tail`):
+/// its key and name, and whether it is declared before the block.
+type OutlivingTemp = (Key, syn::Ident, bool);
+
 /// A field of a `SuspendN` variant.
 #[derive(Clone)]
 pub struct Field {
@@ -187,13 +191,14 @@ pub struct Lowerer<'a> {
     user_tail_scope: Option<(usize, usize)>,
     /// How many slots of the body's frame are parameters (the rest are the body's locals).
     param_slots: usize,
-    /// The nodes in the arguments of macros that end their arguments' temporaries (see
-    /// [`Lowerer::end_macro_temporaries`]): those temporaries are never the tail's.
+    /// The nodes in the arguments of macros in a tail that end their arguments' temporaries
+    /// (see [`Lowerer::end_macro_temporaries`]): those temporaries are never the tail's.
     macro_scoped: std::collections::HashSet<NodeId>,
     /// Before edition 2024, the tail statement of a block whose value is kept across a later
     /// `.await` of its statement (see [`Lowerer::hoist_tail_temporaries`]), and the hidden
-    /// temporaries made for it so far.
-    outliving_tail: Option<(NodeId, Vec<(Key, syn::Ident)>)>,
+    /// temporaries of it that outlive the block so far (with whether they are declared
+    /// before it: those taken from the state are bound already).
+    outliving_tail: Option<(NodeId, Vec<OutlivingTemp>)>,
 }
 
 pub fn hidden(name: &str) -> syn::Ident {
@@ -340,16 +345,31 @@ impl<'a> Lowerer<'a> {
     /// Moves the homed bindings of a pattern just bound into their homes.
     fn home_pat(&mut self, pat: &Pat) -> TokenStream {
         let mut found = Vec::new();
-        for_each_binding(pat, &mut |pi| found.push((node_id(pi), pi.ident.clone())));
+        for_each_binding(pat, &mut |pi| {
+            found.push((node_id(pi), pi.ident.clone(), pi.mutability.is_some()));
+        });
         let mut out = TokenStream::new();
-        for (id, ident) in found {
-            if let Some(&b) = self.an.binding_of.get(&id) {
-                // The pattern bound the value under the local's name in the generated code
-                // (renamed if shadowed), which its guard now takes over.
-                let bound = self.binding_ident(Key::Binding(b), &ident);
+        // The guards are declared after the pattern's bindings, so they would drop first: the
+        // bindings after the first homed one move to new locals after the guards, to drop in
+        // the pattern's order.
+        let mut moved = TokenStream::new();
+        let mut homed_before = false;
+        for (id, ident, mutable) in found {
+            let Some(&b) = self.an.binding_of.get(&id) else {
+                continue;
+            };
+            // The pattern bound the value under the local's name in the generated code
+            // (renamed if shadowed), which its guard now takes over.
+            let bound = self.binding_ident(Key::Binding(b), &ident);
+            if self.guards.contains_key(&b) {
                 out.extend(self.home_value(b, Some(&quote!(#bound))));
+                homed_before = true;
+            } else if homed_before {
+                let mutability = mutable.then(|| quote!(mut));
+                moved.extend(quote!(let #mutability #bound = #bound;));
             }
         }
+        out.extend(moved);
         out
     }
 
@@ -589,7 +609,7 @@ impl<'a> Lowerer<'a> {
     /// Enters the scope of an expression statement's temporaries, noting it if it is the
     /// user's tail (see [`Lowerer::fields_at`]).
     fn push_stmt_scope(&mut self, stmt: &Stmt) {
-        if self.user_tail == Some(node_id(stmt)) {
+        if self.user_tail == Some(node_id(stmt)) || self.is_outliving_tail(stmt) {
             self.user_tail_scope = Some((self.frames.len() - 1, self.frames.len()));
         }
         self.push_scope(&[]);
@@ -624,6 +644,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn is_kept(&self, key: Key, k: usize) -> bool {
+        // A binding of a guard that awaits is bound again when the `match` is resumed.
+        if let Key::Binding(b) = key
+            && self.an.rederived(b, k)
+        {
+            return false;
+        }
         // A homed value stays in its home, and its guard in the state, for its whole scope
         // (rustc, too, keeps a borrowed local until its scope ends).
         if self.guard_of(key).is_some() {
@@ -866,9 +892,16 @@ impl<'a> Lowerer<'a> {
         // At the body's scope the state's pattern binds the kept locals; one declared again
         // here (not kept, assigned later) comes after them and would drop first. So with it
         // go the kept locals declared after it, moved into new bindings after it: all drop in
-        // declaration order, whether or not the arm keeps the declaration.
+        // declaration order, whether or not the arm keeps the declaration. (Before edition
+        // 2024 not the parameters: moved into the arm's block, they would drop before the
+        // temporaries of its tail, which such a block drops after its locals.)
+        let params = if crate::edition::tail_temporaries_outlive_locals() {
+            self.param_slots
+        } else {
+            0
+        };
         let moved_after = |this: &Self, from: usize| -> Vec<TokenStream> {
-            slots[from..]
+            slots[from.max(params)..]
                 .iter()
                 .filter(|slot| matches!(slot.key, Key::Binding(_)) && this.is_kept(slot.key, k))
                 .map(|slot| {
@@ -902,10 +935,14 @@ impl<'a> Lowerer<'a> {
                     out.push(quote!(let #mutability #ident = #from;));
                 }
             } else if let Key::Binding(b) = slot.key
-                && self.an.is_mentioned_after(b, k)
+                && (self.an.is_mentioned_after(b, k) || self.an.leaves_after(k))
+                // (A newer binding of the name shadows it: what follows means that one.)
+                && !slots[i + 1..].iter().any(|later| later.ident == *ident)
             {
                 // Without its type: kept only if this arm mentions it (it may only be
-                // assigned in a later arm, which declares it again).
+                // assigned in a later arm, which declares it again). After a point that leaves
+                // the function, the code that follows is unreachable but must compile: what
+                // it stores is declared, never assigned.
                 let after = if body {
                     moved_after(self, i + 1)
                 } else {
@@ -972,10 +1009,7 @@ impl<'a> Lowerer<'a> {
 
     fn fwd_stmt(&mut self, stmt: &Stmt, last: bool) -> StmtOut {
         if let (true, Stmt::Expr(tail, None)) = (last, stmt)
-            && self
-                .outliving_tail
-                .as_ref()
-                .is_some_and(|(t, _)| *t == node_id(stmt))
+            && self.is_outliving_tail(stmt)
             && !self.an.contains_await(stmt)
         {
             return self.hoist_tail_temporaries(tail);
@@ -1052,26 +1086,65 @@ impl<'a> Lowerer<'a> {
     /// the state holds to the end of the statement.
     fn hoist_tail_temporaries(&mut self, tail: &Expr) -> StmtOut {
         let (stmts, value) = self.materialize(tail);
-        let mut assigned = Vec::new();
+        StmtOut::Tail(self.hoist_lets(stmts), value)
+    }
+
+    /// The resumed tail of such a block (its `.await` is in the tail): what it makes in place
+    /// is held as if an `.await` followed, and hoisted; what it took from the state stays
+    /// alive after the block instead of dropping with the tail.
+    fn resume_outliving_tail(&mut self, stmt: &Stmt, expr: &Expr, k: usize) -> StmtOut {
+        let made_before = self.outliving_tail.as_ref().map_or(0, |(_, t)| t.len());
+        self.push_stmt_scope(stmt);
+        let flow = self.with_await_following(true, |this| this.resume_expr(expr, k, Ctx::Value));
+        let ends = self.temporaries_end();
+        let step = match flow {
+            Flow::Value(s, v) => StmtOut::Tail(self.hoist_lets(s), v),
+            Flow::Diverges(s) => StmtOut::Diverges(s),
+        };
+        let taken: Vec<OutlivingTemp> = ends
+            .0
+            .iter()
+            .rev()
+            .filter_map(|ident| Some((self.current_key(ident)?, ident.clone(), false)))
+            .collect();
+        self.frames.pop();
+        // (Those were made before the ones the resumed code made.)
+        if let Some((_, temps)) = &mut self.outliving_tail {
+            temps.splice(made_before..made_before, taken);
+        }
+        step
+    }
+
+    /// `let __tmpN = value;` statements of temporaries used in place become assignments to
+    /// hidden locals declared before the block (see [`Lowerer::outliving_tail`]).
+    fn hoist_lets(&mut self, stmts: Vec<TokenStream>) -> Vec<TokenStream> {
+        let mut out = Vec::new();
         for stmt in stmts {
             match syn::parse2::<Stmt>(stmt.clone()) {
                 Ok(Stmt::Local(syn::Local {
                     pat: Pat::Ident(pi),
                     init: Some(init),
                     ..
-                })) => {
+                })) if self.materialized.contains(&pi.ident.to_string()) => {
                     let ident = pi.ident;
                     let value = &init.expr;
-                    assigned.push(quote_spanned!(value.span()=> #ident = #value;));
+                    out.push(quote_spanned!(value.span()=> #ident = #value;));
                     let key = self.current_key(&ident);
                     if let (Some(key), Some((_, temps))) = (key, &mut self.outliving_tail) {
-                        temps.push((key, ident));
+                        temps.push((key, ident, true));
                     }
                 }
-                _ => assigned.push(stmt),
+                _ => out.push(stmt),
             }
         }
-        StmtOut::Tail(assigned, value)
+        out
+    }
+
+    /// Whether `stmt` is the tail of the block whose tail temporaries outlive it.
+    fn is_outliving_tail(&self, stmt: &Stmt) -> bool {
+        self.outliving_tail
+            .as_ref()
+            .is_some_and(|(t, _)| *t == node_id(stmt))
     }
 
     /// The key of the value the innermost scope holds under `ident`.
@@ -1261,6 +1334,9 @@ impl<'a> Lowerer<'a> {
                         None => StmtOut::Diverges(Vec::new()),
                     }
                 }
+            }
+            Stmt::Expr(expr, None) if last && self.is_outliving_tail(&stmts[i]) => {
+                self.resume_outliving_tail(&stmts[i], expr, k)
             }
             Stmt::Expr(expr, semi) => {
                 self.push_stmt_scope(&stmts[i]);
@@ -1494,12 +1570,22 @@ impl<'a> Lowerer<'a> {
     ) -> Flow {
         let tail = b.block.stmts.last().map(node_id).unwrap_or_default();
         let saved = self.outliving_tail.replace((tail, Vec::new()));
+        // Its tail's temporaries are ordered before its locals (see `fields_at`).
+        // (A macro the block is in does not end them before the block's locals.)
+        let user_tail_scope = self.user_tail_scope;
+        let macro_scoped = std::mem::take(&mut self.macro_scoped);
         let flow = self.with_await_following(false, |this| this.lower_expr_inner(expr, k, ctx));
+        self.user_tail_scope = user_tail_scope;
+        self.macro_scoped = macro_scoped;
         let (_, temps) = std::mem::replace(&mut self.outliving_tail, saved).unwrap_or_default();
         // Declared before the block, assigned in its tail: temporaries of the statement,
         // alive from their assignment on.
-        let decls: Vec<TokenStream> = temps.iter().map(|(_, ident)| quote!(let #ident;)).collect();
-        for (key, ident) in temps {
+        let decls: Vec<TokenStream> = temps
+            .iter()
+            .filter(|(_, _, declare)| *declare)
+            .map(|(_, ident, _)| quote!(let #ident;))
+            .collect();
+        for (key, ident, _) in temps {
             self.push_slot(key, ident, false);
         }
         flow.after(decls)
@@ -2289,7 +2375,10 @@ impl<'a> Lowerer<'a> {
         };
         let ctx = if args.moves { Ctx::Value } else { Ctx::Place };
         let children: Vec<(&Expr, Ctx)> = args.exprs.iter().map(|e| (e, ctx)).collect();
-        if macros::ends_its_temporaries(mac) {
+        let in_tail = self
+            .user_tail_scope
+            .is_some_and(|(_, t)| t < self.frames.len());
+        if macros::ends_its_temporaries(mac) && in_tail {
             self.macro_scoped.extend(expr_nodes(an, &args.exprs));
         }
         match self.lower_operands(&children, k) {
@@ -2521,6 +2610,22 @@ fn count(tokens: &TokenStream, name: &str) -> usize {
     let mut i = 0;
     while i < trees.len() {
         match &trees[i] {
+            // A deferred `let x;` not resolved yet (in an inner block) declares `x` for the
+            // rest of the block it is in.
+            TokenTree::Ident(id) if id == DEFERRED_LET => {
+                if let Some(TokenTree::Group(g)) = trees.get(i + 2) {
+                    let declared = g.stream().into_iter().nth(1).and_then(|t| match t {
+                        TokenTree::Ident(x) if x == "mut" => g.stream().into_iter().nth(2),
+                        t => Some(t),
+                    });
+                    if declared.is_some_and(|t| matches!(&t, TokenTree::Ident(x) if x == name)) {
+                        return n;
+                    }
+                    n += count(&g.stream(), name);
+                }
+                i += 3;
+                continue;
+            }
             TokenTree::Ident(id) if id == "let" => {
                 // A `let` statement, or the `let` of a condition (`if let`, `&& let`), whose
                 // bindings are the block after it.
