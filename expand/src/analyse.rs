@@ -95,15 +95,21 @@ pub struct AwaitPoint {
     /// `.await`s meet again, when the code after it must exist only once (see
     /// [`needs_join`]). The state machine passes through it without returning `Pending`.
     pub join: bool,
-    /// A join point at the head of a loop: each iteration starts there.
-    pub loop_head: bool,
-    /// For a loop's head, the loop's body: from the head, either it runs or the loop ends.
+    /// For a join point at the head of a loop (each iteration starts there), the loop's body:
+    /// from the head, either it runs or the loop ends.
     loop_body: Option<NodeId>,
     /// A join point at the start of a `match` arm's body (see [`Analysis::arm_join`]).
     pub arm_start: bool,
     /// In the value of an unlabeled `break` (`break f().await;`): the start of the loop it
     /// leaves, whose rest does not run after this point.
     breaks_loop: Option<u32>,
+}
+
+impl AwaitPoint {
+    /// A join point at the head of a loop.
+    pub fn loop_head(&self) -> bool {
+        self.loop_body.is_some()
+    }
 }
 
 #[derive(Default)]
@@ -338,7 +344,7 @@ impl Analysis {
     /// x = f(); g(x); .. }`). Unless the value is `Copy`, which the name does not tell, the
     /// head holds it on one way in only.
     fn moved_by_the_iteration(&self, binding: &Binding, point: &AwaitPoint) -> bool {
-        if !point.loop_head
+        if !point.loop_head()
             || binding.borrow_only
             || binding.kind == ValueKind::Copy
             || binding.decl_pos >= point.pos
@@ -632,7 +638,6 @@ impl Analysis {
                     .collect(),
                 path: point.path.clone(),
                 join: point.join,
-                loop_head: false,
                 loop_body: None,
                 arm_start: false,
                 breaks_loop: None,
@@ -930,7 +935,6 @@ impl Walker<'_> {
             loops: self.loops.clone(),
             path: self.stack.iter().copied().collect(),
             join: true,
-            loop_head: loop_body.is_some(),
             loop_body,
             arm_start: false,
             breaks_loop: None,
@@ -1081,7 +1085,6 @@ impl Walker<'_> {
                         loops: self.loops.clone(),
                         path: self.stack.iter().copied().chain([node_id(expr)]).collect(),
                         join: false,
-                        loop_head: false,
                         loop_body: None,
                         arm_start: false,
                         breaks_loop: self.breaking,

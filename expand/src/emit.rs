@@ -270,7 +270,7 @@ pub fn emit(
             })
             .collect();
         let location = location(point.span);
-        let mut doc = if point.loop_head {
+        let mut doc = if point.loop_head() {
             format!(
                 " The head of the loop at {location}: every iteration starts here, so that the \
                  loop's body, which makes closures or `async` blocks, exists once."
