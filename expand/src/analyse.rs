@@ -110,6 +110,27 @@ impl AwaitPoint {
     pub fn loop_head(&self) -> bool {
         self.loop_body.is_some()
     }
+
+    /// Where the code goes on when the loop from `start` to `end` around this point ends:
+    /// just after the loop, inside the loops around it.
+    fn exit_of(&self, start: u32, end: u32) -> AwaitPoint {
+        AwaitPoint {
+            pos: end,
+            span: self.span,
+            text: String::new(),
+            loops: self
+                .loops
+                .iter()
+                .copied()
+                .filter(|&(s, _)| s < start)
+                .collect(),
+            path: self.path.clone(),
+            join: self.join,
+            loop_body: None,
+            arm_start: false,
+            breaks_loop: None,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -626,23 +647,7 @@ impl Analysis {
             // The `break` leaves the loop: what runs next is the code after it. (The resume
             // code still has the loop's next iterations, unreachable, which must compile: what
             // they read is kept too, below.)
-            let exit = AwaitPoint {
-                pos: end,
-                span: point.span,
-                text: String::new(),
-                loops: point
-                    .loops
-                    .iter()
-                    .copied()
-                    .filter(|&(s, _)| s < start)
-                    .collect(),
-                path: point.path.clone(),
-                join: point.join,
-                loop_body: None,
-                arm_start: false,
-                breaks_loop: None,
-            };
-            if self.is_used_after(binding, &exit, doubt_inits) {
+            if self.is_used_after(binding, &point.exit_of(start, end), doubt_inits) {
                 return true;
             }
         }
@@ -674,13 +679,15 @@ impl Analysis {
         };
         let reads = |path: &[&(u32, Event)]| reads_in(None, path);
         // From a loop's head the body runs, or the loop ends (before it, or after a `break`:
-        // the code after the loop, with what the body left).
+        // the code after the loop, with what the body left, then what an outer loop comes
+        // round to).
         if let (Some(body), Some(&end)) = (point.loop_body, self.loop_ends.get(&point.pos)) {
-            let (body_path, exit): (Vec<_>, Vec<_>) = events
+            let body_path: Vec<_> = events
                 .iter()
-                .filter(|&&(pos, _)| self.after(binding, point, pos))
-                .partition(|&&(pos, _)| pos <= end);
-            return reads_in(Some(body), &[&body_path[..], &exit[..]].concat()) || reads(&exit);
+                .filter(|&&(pos, _)| point.pos < pos && pos <= end)
+                .collect();
+            return reads_in(Some(body), &body_path)
+                || self.is_used_after(binding, &point.exit_of(point.pos, end), doubt_inits);
         }
         // In a loop (around the binding's declaration), the rest of the iteration runs, then
         // either the next iteration (its start up to here) or the code after the loop.

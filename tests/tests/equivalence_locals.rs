@@ -988,3 +988,73 @@ fn a_value_moved_by_an_awaiting_assert_message_is_kept_on_the_other_path() {
         |l| with(l, || awaiting_assert_message_in_a_loop_rustc(2)),
     );
 }
+
+// Found by the generator (seed 7): from the head of an inner loop the code after it runs
+// next, then the outer loop's next iteration: a value read early in the outer iteration but
+// assigned after the inner loop is not needed at the inner loop's head (E0381 inside the
+// expansion, where the head kept what the state before it had not).
+#[visible_async(compiler = read_before_an_inner_loop_assigned_after_it_rustc)]
+async fn read_before_an_inner_loop_assigned_after_it(mut p: u32, skip: bool) -> u32 {
+    let mut rounds = 0;
+    while rounds < 2 {
+        rounds += 1;
+        if skip {
+            let Some(_) = Some(1) else {
+                return val(1, p).await;
+            };
+        } else {
+            note(format!("p {p}"));
+        }
+        let mut stack = vec![4_u32, 5];
+        while let Some(x) = stack.pop() {
+            note(format!("{}", async move { x }.await));
+        }
+        p = rounds;
+    }
+    val(1, p).await
+}
+
+#[test]
+fn a_value_read_before_an_inner_loop_and_assigned_after_it_is_not_kept_at_its_head() {
+    for skip in [false, true] {
+        assert_equivalent(
+            |l| with(l, || read_before_an_inner_loop_assigned_after_it(5, skip)),
+            |l| {
+                with(l, || {
+                    read_before_an_inner_loop_assigned_after_it_rustc(5, skip)
+                })
+            },
+        );
+    }
+}
+
+// Found by the generator (seed 7): after a `return` in a loop inside `if let`, the resume
+// code's unreachable rest declares only what a later state stores, not the `if let`'s
+// hidden scrutinee (E0282 inside the expansion: a declaration nothing gives a type).
+#[visible_async(compiler = return_in_a_loop_inside_if_let_rustc)]
+async fn return_in_a_loop_inside_if_let(n: u32) -> u32 {
+    let mut t = 0;
+    if let Ok(k) = Ok::<u32, ()>(n) {
+        let mut stack = vec![4_u32, 5];
+        while let Some(x) = stack.pop() {
+            let Some(m) = val(1, x.checked_sub(k)).await else {
+                return val(1, k).await;
+            };
+            t += m + x;
+        }
+        t += val(1, 1).await;
+    } else {
+        note("none");
+    }
+    t
+}
+
+#[test]
+fn a_return_in_a_loop_inside_if_let_leaves_the_scrutinee_undeclared() {
+    for n in [0, 5] {
+        assert_equivalent(
+            |l| with(l, || return_in_a_loop_inside_if_let(n)),
+            |l| with(l, || return_in_a_loop_inside_if_let_rustc(n)),
+        );
+    }
+}

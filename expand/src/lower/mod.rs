@@ -661,6 +661,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether a point after `k` stores `key` in its state.
+    fn stored_after(&self, key: Key, k: usize) -> bool {
+        (k + 1..self.an.awaits.len()).any(|later| self.is_kept(key, later))
+    }
+
     fn field_name(&mut self, key: Key, ident: &syn::Ident) -> syn::Ident {
         if let Some(name) = self.field_names.get(&key) {
             return name.clone();
@@ -935,14 +940,16 @@ impl<'a> Lowerer<'a> {
                     out.push(quote!(let #mutability #ident = #from;));
                 }
             } else if let Key::Binding(b) = slot.key
-                && (self.an.is_mentioned_after(b, k) || self.an.leaves_after(k))
+                && (self.an.is_mentioned_after(b, k)
+                    || (self.an.leaves_after(k) && self.stored_after(slot.key, k)))
                 // (A newer binding of the name shadows it: what follows means that one.)
                 && !slots[i + 1..].iter().any(|later| later.ident == *ident)
             {
                 // Without its type: kept only if this arm mentions it (it may only be
                 // assigned in a later arm, which declares it again). After a point that leaves
                 // the function, the code that follows is unreachable but must compile: what
-                // it stores is declared, never assigned.
+                // a later state stores is declared, never assigned (and the state's field
+                // gives it its type).
                 let after = if body {
                     moved_after(self, i + 1)
                 } else {
