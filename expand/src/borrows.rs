@@ -153,9 +153,12 @@ impl Walker<'_> {
         }
     }
 
-    /// The local a place expression (`x`, `x.a`, `x[i]`) is part of, with what it borrows.
+    /// The local a place expression (`x`, `x.a`, `x[i]`, `*x`) is part of, with what it
+    /// borrows. A place behind a dereference borrows the local too: without its type, `*x`
+    /// may be the contents of an owner (`&*key` with `key: Arc<K>`, `&*s` with `s: String`)
+    /// as well as a reborrow through a reference, and a home serves both.
     fn place_borrow(&self, expr: &Expr) -> Option<HashSet<usize>> {
-        let root = place_root_node(expr)?;
+        let root = borrowed_root(expr)?;
         let &b = self.an.uses.get(&root)?;
         let mut set = self.out.of_binding(b);
         set.insert(b);
@@ -499,5 +502,17 @@ fn casts_to_plain_value(ty: &syn::Type) -> bool {
                     .is_some_and(|i| PRIMITIVES.contains(&i.to_string().as_str()))
         }
         _ => false,
+    }
+}
+
+/// The local a place is part of, through fields, elements and dereferences: `x` in `*x`,
+/// `(*x.a).b`, `x[i].c`.
+fn borrowed_root(expr: &Expr) -> Option<NodeId> {
+    match expr {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => borrowed_root(&u.expr),
+        Expr::Field(f) => borrowed_root(&f.base),
+        Expr::Index(i) => borrowed_root(&i.expr),
+        Expr::Paren(p) => borrowed_root(&p.expr),
+        _ => place_root_node(expr),
     }
 }
