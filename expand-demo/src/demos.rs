@@ -63,8 +63,11 @@ pub async fn parse_both(
 
 /// An `Rc` held across an `.await`: `Suspend0` holds `shared`, and an `Rc` is not `Send`, so
 /// neither is the future: it cannot be spawned on a multi-threaded executor. The compiler's
-/// future is not `Send` for the same reason; the run below checks that both agree. Move the
-/// last use of `shared` before the `.await` (or drop it) and `Suspend0` no longer holds it.
+/// future is not `Send` for the same reason; the run below checks that both agree. To make it
+/// `Send`, end the scope of `shared` before the `.await` (use it in a block that ends there):
+/// `drop(shared)` is not enough once it has been borrowed (`shared.len()`, `{shared}` in a
+/// format string), because rustc keeps a borrowed local's place until its scope ends, moved
+/// out or not, and the state machine does the same.
 #[visible_async(compiler = rc_across_await_rustc)]
 pub async fn rc_across_await(log: Log) -> usize {
     let shared = std::rc::Rc::new(String::from("shared"));

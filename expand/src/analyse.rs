@@ -79,6 +79,11 @@ pub struct Binding {
     /// local as its scrutinee (the scrutinee path itself records a `Use`).
     arm_moves: HashSet<u32>,
     events: Vec<(u32, Event)>,
+    /// Positions of the `Use` events that borrow it (see [`Walker::borrowed`]).
+    borrows: Vec<u32>,
+    /// Moved out of by a `let` pattern that destructures it (`let (q, _) = t;`), perhaps in
+    /// part.
+    destructured: bool,
 }
 
 /// One `.await`, in source order of the `.await` tokens.
@@ -250,6 +255,34 @@ impl Analysis {
             return used_after;
         }
         !moved || used_after
+    }
+
+    /// Whether binding `b`, in scope at point `k`, is moved out before it but was borrowed
+    /// on the way there (`let n = *rc; drop(rc); f().await`). rustc keeps a local that may
+    /// have been borrowed until its storage ends, moved or not, so its type counts for the
+    /// future's auto traits (`Rc` makes it neither `Send` nor `Sync`); the lowering keeps it
+    /// too, in a pinned home whose guard stays in the state for its whole scope.
+    pub fn borrowed_then_moved(&self, b: usize, k: usize) -> bool {
+        let binding = &self.bindings[b];
+        let point = &self.awaits[k];
+        // (A pattern that moves it in part leaves a rest that a home could not give up: the
+        // rest is dropped at the `.await`, a known difference.)
+        if binding.borrow_only
+            || binding.kind == ValueKind::Copy
+            || binding.decl_pos >= point.pos
+            || binding.destructured
+            || !binding.arm_moves.is_empty()
+        {
+            return false;
+        }
+        let reaches = |p: u32| {
+            (p < point.pos && !self.exclusive(binding, point, p))
+                || point
+                    .loops
+                    .iter()
+                    .any(|&(start, end)| binding.decl_pos < start && (start..=end).contains(&p))
+        };
+        self.is_moved_before(binding, point) && binding.borrows.iter().any(|&p| reaches(p))
     }
 
     /// Whether binding `b` is the hidden local a pinning macro became (see `pins`): it must
@@ -466,7 +499,10 @@ impl Analysis {
             .iter()
             .find(|&&(p, _)| p < *pos && again.iter().any(|&(s, e)| (s..=e).contains(&p)));
         let replaced = |e: Option<&(u32, Event)>| e.is_none_or(|&(_, ev)| ev == Event::Init);
-        replaced(first_after) && (again.is_empty() || replaced(first_wrapped))
+        // A new value before the end of the loop is what the next iteration reads.
+        let replaced_in_loop = first_after
+            .is_some_and(|&(p, ev)| ev == Event::Init && again.iter().all(|&(_, end)| p <= end));
+        replaced(first_after) && (again.is_empty() || replaced_in_loop || replaced(first_wrapped))
     }
 
     /// The locals from outside a piece of the body (a closure, an `async` block) that it
@@ -745,6 +781,12 @@ struct Walker<'a> {
     /// Arms whose guard is being walked: a guard runs before its arm is chosen (and the later
     /// arms run if it is false), so its events are not in the arm's branch.
     guarded_arms: Vec<NodeId>,
+    /// Place expressions about to be walked that the expression around them borrows: `x` in
+    /// `&x`, `*x`, `x[i]`, `x.clone()` (a method of [`BORROWING_METHODS`]), a formatting
+    /// macro's arguments (with the places they are fields, elements or dereferences of).
+    /// Comparisons and other methods are left out: on the `Copy` values they are most often
+    /// used with, they copy.
+    borrowed: HashSet<NodeId>,
 }
 
 /// Analyses a body: `params` are the function's inputs, in order.
@@ -765,6 +807,7 @@ pub fn analyse(params: &[&FnArg], body: &Block, receivers: &ReceiverHints) -> An
         guarded_arms: Vec::new(),
         in_closure_stmt: None,
         value_joins: HashSet::new(),
+        borrowed: HashSet::new(),
     };
     for param in params {
         if let FnArg::Typed(pat_type) = param {
@@ -844,6 +887,8 @@ impl Walker<'_> {
             event_branches: HashMap::new(),
             event_returns: HashMap::new(),
             events: Vec::new(),
+            borrows: Vec::new(),
+            destructured: false,
         });
         self.an.binding_of.insert(node, b);
         if let Some(scope) = self.scopes.last_mut() {
@@ -997,6 +1042,13 @@ impl Walker<'_> {
                         Ctx::Place
                     };
                     any |= self.expr(&init.expr, ctx);
+                    if ctx == Ctx::Move
+                        && !binds_whole(&local.pat)
+                        && let Expr::Path(path) = &*init.expr
+                        && let Some(&b) = self.an.uses.get(&node_id(path))
+                    {
+                        self.an.bindings[b].destructured = true;
+                    }
                     if let Some((_, diverge)) = &init.diverge {
                         let makes_closure = FindClosure::first(|f| {
                             syn::visit::Visit::visit_expr(f, diverge);
@@ -1047,6 +1099,7 @@ impl Walker<'_> {
     fn expr(&mut self, expr: &Expr, ctx: Ctx) -> bool {
         self.stack.push(node_id(expr));
         let any = self.expr_inner(expr, ctx);
+        self.borrowed.remove(&node_id(expr));
         if any && self.closure_depth == 0 && self.value_joins.contains(&node_id(expr)) {
             let index = self.push_join(expr.span(), tokens_text(expr));
             self.an.value_join.insert(node_id(expr), index);
@@ -1072,6 +1125,10 @@ impl Walker<'_> {
                     };
                     if let Some(b) = self.record(&name, event) {
                         self.an.uses.insert(node_id(p), b);
+                        if event == Event::Use && self.borrowed.remove(&node_id(expr)) {
+                            let pos = self.pos;
+                            self.an.bindings[b].borrows.push(pos);
+                        }
                         if event == Event::Move {
                             let loops = self.loops.iter().map(|&(start, _)| start).collect();
                             self.an.moved_paths.insert(node_id(p), (self.pos, loops));
@@ -1135,6 +1192,11 @@ impl Walker<'_> {
                 } else {
                     Ctx::Place
                 };
+                if recv_ctx == Ctx::Place
+                    && BORROWING_METHODS.contains(&m.method.to_string().as_str())
+                {
+                    self.borrow(&m.receiver);
+                }
                 let receiver = (&*m.receiver, recv_ctx);
                 let args = m.args.iter().map(|a| (a, Ctx::Move));
                 // A place receiver before an awaiting argument is read where the call is made,
@@ -1173,16 +1235,31 @@ impl Walker<'_> {
             }
             Expr::Unary(u) => {
                 let ctx = if matches!(u.op, syn::UnOp::Deref(_)) {
+                    self.borrow(&u.expr);
                     Ctx::Place
                 } else {
                     Ctx::Move
                 };
                 self.expr(&u.expr, ctx)
             }
-            Expr::Reference(r) => self.expr(&r.expr, Ctx::Place),
-            Expr::RawAddr(r) => self.expr(&r.expr, Ctx::Place),
-            Expr::Field(f) => self.expr(&f.base, Ctx::Place),
-            Expr::Index(i) => self.in_order(&[(&*i.expr, Ctx::Place), (&*i.index, Ctx::Move)]),
+            Expr::Reference(r) => {
+                self.borrow(&r.expr);
+                self.expr(&r.expr, Ctx::Place)
+            }
+            Expr::RawAddr(r) => {
+                self.borrow(&r.expr);
+                self.expr(&r.expr, Ctx::Place)
+            }
+            Expr::Field(f) => {
+                if self.borrowed.remove(&node_id(expr)) {
+                    self.borrow(&f.base);
+                }
+                self.expr(&f.base, Ctx::Place)
+            }
+            Expr::Index(i) => {
+                self.borrow(&i.expr);
+                self.in_order(&[(&*i.expr, Ctx::Place), (&*i.index, Ctx::Move)])
+            }
             Expr::Assign(a) => {
                 let right_first = self.expr(&a.right, Ctx::Move);
                 let left = self.expr(&a.left, Ctx::Assign);
@@ -1200,8 +1277,18 @@ impl Walker<'_> {
                 right_first | left
             }
             Expr::Cast(c) => self.expr(&c.expr, Ctx::Move),
-            Expr::Paren(p) => self.expr(&p.expr, ctx),
-            Expr::Group(g) => self.expr(&g.expr, ctx),
+            Expr::Paren(p) => {
+                if self.borrowed.remove(&node_id(expr)) {
+                    self.borrow(&p.expr);
+                }
+                self.expr(&p.expr, ctx)
+            }
+            Expr::Group(g) => {
+                if self.borrowed.remove(&node_id(expr)) {
+                    self.borrow(&g.expr);
+                }
+                self.expr(&g.expr, ctx)
+            }
             Expr::Tuple(t) => self.exprs(t.elems.iter()),
             Expr::Array(a) => self.exprs(a.elems.iter()),
             Expr::Repeat(r) => {
@@ -1493,6 +1580,11 @@ impl Walker<'_> {
         any
     }
 
+    /// Marks `place` as borrowed by the expression around it (see [`Self::borrowed`]).
+    fn borrow(&mut self, place: &Expr) {
+        self.borrowed.insert(node_id(place));
+    }
+
     fn nested(&mut self, moves: bool, f: impl FnOnce(&mut Self)) {
         let saved = self.move_capture;
         self.closure_depth += 1;
@@ -1507,6 +1599,11 @@ impl Walker<'_> {
         let parsed = self.an.macros.remove(&node_id(mac));
         if let Some(args) = parsed.or_else(|| macros::parse(mac)) {
             let ctx = if args.moves { Ctx::Move } else { Ctx::Place };
+            if !args.moves {
+                for arg in &args.exprs {
+                    self.borrow(arg);
+                }
+            }
             let mut any = false;
             // The lowering uses this very parse: node identities are addresses, and the
             // expressions stay where they are when `args` moves into the map.
@@ -1514,6 +1611,8 @@ impl Walker<'_> {
             any |= self.in_order(&children);
             for name in &args.format_names {
                 if let Some(b) = self.record(name, Event::Use) {
+                    let pos = self.pos;
+                    self.an.bindings[b].borrows.push(pos);
                     let uses = self.an.format_uses.entry(node_id(mac)).or_default();
                     // `{x} {x:?}` captures `x` once.
                     if !uses.iter().any(|(n, _)| n == name) {
@@ -2104,4 +2203,51 @@ fn can_leave(expr: &Expr) -> bool {
     let mut find = Find(false);
     syn::visit::Visit::visit_expr(&mut find, expr);
     find.0
+}
+
+/// Methods that take `&self` or `&mut self` wherever the standard library has them (`Rc`,
+/// `Cell`, `RefCell`, locks, collections, strings): a call on a local borrows it. (Not
+/// `take`, `last` or `send`, which some types' methods take by value.)
+const BORROWING_METHODS: &[&str] = &[
+    "as_mut",
+    "as_ref",
+    "as_slice",
+    "as_str",
+    "borrow",
+    "borrow_mut",
+    "clear",
+    "clone",
+    "contains",
+    "contains_key",
+    "extend",
+    "get",
+    "get_mut",
+    "insert",
+    "is_empty",
+    "iter",
+    "iter_mut",
+    "len",
+    "lock",
+    "pop",
+    "push",
+    "push_str",
+    "read",
+    "remove",
+    "set",
+    "to_owned",
+    "to_string",
+    "try_borrow",
+    "try_borrow_mut",
+    "try_lock",
+    "upgrade",
+    "write",
+];
+
+/// Whether a `let` pattern binds the whole value (`x`, `mut x: T`), not parts of it.
+fn binds_whole(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(pi) => pi.subpat.is_none(),
+        Pat::Type(pt) => binds_whole(&pt.pat),
+        _ => false,
+    }
 }

@@ -170,6 +170,13 @@
 //!   it, so rustc's future is `Sync` here and ours is not. (A local that was borrowed, as by
 //!   `c.set(2)`, rustc keeps to the end of its scope too.) Whether a type has drop glue is not
 //!   in the tokens: drop the value at once (`let _ = Cell::new(1);`) or use it.
+//! - A local that was borrowed and then moved (`let n = *rc; drop(rc); f().await`) is kept,
+//!   moved out, to the end of its scope, as rustc keeps a maybe-borrowed local's place: in a
+//!   pinned home, so its type counts for the future's auto traits. A borrow is read from the
+//!   code's shape (`&x`, `*x`, `x[i]`, a method call on `x` that does not consume it, a
+//!   comparison, a formatting macro's argument): a by-value method on a `Copy` receiver
+//!   (`ptr.is_null()`) counts as one, where rustc copies. Not when a pattern moved it out in
+//!   part (`let (q, _) = t;`): the home could not give up the part it moves.
 //! - A method called on a place with an argument that awaits (`cell.set(f().await)`): rustc
 //!   borrows the receiver before the argument and holds the reference across the `.await`;
 //!   the expansion reads the place again after it, and holds a marker with the auto traits of

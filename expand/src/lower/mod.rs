@@ -456,31 +456,35 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Locals in scope at `k` whose value depends on the path taken (not kept, but moved or
-    /// assigned on one path only; or kept, but moved on some path) need a home: its guard is
-    /// the drop flag rustc keeps for them.
+    /// Locals in scope at `k` that need a home for what rustc keeps of them: one whose value
+    /// depends on the path taken (not kept, but moved or assigned on one path only; or kept,
+    /// but moved on some path), whose guard is the drop flag rustc keeps for it; and one
+    /// borrowed and then moved, whose place rustc keeps to the end of its scope.
     fn note_path_dependent(&mut self, k: usize) {
         let mut found = Vec::new();
         for frame in &self.frames {
             if let Frame::Scope { slots, .. } = frame {
                 for slot in slots {
-                    if let Key::Binding(b) = slot.key
-                        && !self.an.rederived(b, k)
-                        && if self.an.is_kept(b, k) {
-                            self.an.kept_but_maybe_moved(b, k)
-                        } else {
-                            self.an.path_dependent(b, k)
-                        }
+                    let Key::Binding(b) = slot.key else { continue };
+                    if self.an.rederived(b, k) {
+                        continue;
+                    }
+                    let kept = self.an.is_kept(b, k);
+                    if (kept && self.an.kept_but_maybe_moved(b, k))
+                        || (!kept && self.an.path_dependent(b, k))
                     {
-                        found.push(b);
+                        found.push((
+                            b,
+                            "moved or assigned on one path only: its guard is the drop flag",
+                        ));
+                    } else if !kept && self.an.borrowed_then_moved(b, k) {
+                        found.push((b, "borrowed before it is moved: rustc keeps its place (and its type's auto traits) to the end of its scope"));
                     }
                 }
             }
         }
-        for b in found {
-            self.needs_home.entry(b).or_insert_with(|| {
-                "moved or assigned on one path only: its guard is the drop flag".to_string()
-            });
+        for (b, why) in found {
+            self.needs_home.entry(b).or_insert_with(|| why.to_string());
         }
     }
 

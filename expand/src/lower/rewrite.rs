@@ -399,6 +399,36 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
                 let by_move = a.capture.is_some();
                 self.moved(by_move, expr, |v| syn::visit::visit_expr_async(v, a));
             }
+            // The rest of a `let` chain runs before the bindings of its `let`s move to their
+            // homes (at the start of the body): there they are plain.
+            Expr::Let(l) => {
+                syn::visit::visit_expr_let(self, l);
+                let an = self.lowerer.an;
+                for_each_binding(&l.pat, &mut |pi| {
+                    self.unhomed
+                        .extend(an.binding_of.get(&node_id(pi)).copied());
+                });
+            }
+            Expr::If(i) => {
+                for attr in &i.attrs {
+                    self.visit_attribute(attr);
+                }
+                self.condition(&i.cond);
+                self.visit_block(&i.then_branch);
+                if let Some((_, els)) = &i.else_branch {
+                    self.visit_expr(els);
+                }
+            }
+            Expr::While(w) => {
+                for attr in &w.attrs {
+                    self.visit_attribute(attr);
+                }
+                if let Some(label) = &w.label {
+                    self.visit_label(label);
+                }
+                self.condition(&w.cond);
+                self.visit_block(&w.body);
+            }
             _ => syn::visit::visit_expr(self, expr),
         }
     }
@@ -448,6 +478,14 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
 }
 
 impl CollectRenames<'_, '_> {
+    /// An `if` or `while` condition: its `let`s' bindings are plain to its end (see
+    /// `visit_expr`).
+    fn condition(&mut self, cond: &Expr) {
+        let depth = self.unhomed.len();
+        self.visit_expr(cond);
+        self.unhomed.truncate(depth);
+    }
+
     fn inside(&self) -> Inside {
         Inside {
             by_move: self.in_move > 0,
