@@ -1909,11 +1909,11 @@ fn walk_pat<'p>(pat: &'p Pat, first_alt: bool, f: &mut impl FnMut(&'p syn::PatId
 }
 
 /// The path a `match` scrutinee is a place of, if it is one that can be read again when a
-/// suspended guard resumes: a local (or constant), or a field, element (at a simple index) or
-/// dereference of one.
+/// suspended guard resumes: a local, a constant, a static or a unit variant (`None::<u32>`),
+/// or a field, element (at a simple index) or dereference of one.
 pub fn guard_scrutinee_root(expr: &Expr) -> Option<&syn::ExprPath> {
     match expr {
-        Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => Some(p),
+        Expr::Path(p) if p.qself.is_none() => Some(p),
         Expr::Field(f) => guard_scrutinee_root(&f.base),
         Expr::Paren(p) => guard_scrutinee_root(&p.expr),
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => guard_scrutinee_root(&u.expr),

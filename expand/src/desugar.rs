@@ -408,7 +408,12 @@ fn take_value_root(place: &mut Expr) -> Option<Expr> {
         Expr::Path(_) | Expr::Lit(_) => None,
         value => {
             let name = scrutinee_name();
-            Some(std::mem::replace(value, syn::parse_quote!(#name)))
+            let value = std::mem::replace(value, syn::parse_quote!(#name));
+            // A struct literal as a scrutinee needs its parentheses back.
+            Some(match value {
+                Expr::Struct(_) => syn::parse_quote!((#value)),
+                value => value,
+            })
         }
     }
 }

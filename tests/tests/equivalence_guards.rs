@@ -276,3 +276,49 @@ mod homed_binding_of_an_awaiting_guard {
         }
     }
 }
+
+// Found by the generator (seed 7): a scrutinee that is a path but not a local (a unit variant
+// with generics, a constant) is read again as written when a suspended guard resumes, and a
+// field of a parenthesized struct literal is bound first, like any value (both were refused
+// with an error about computed indexes).
+const LIMIT: u32 = 3;
+
+struct Holder {
+    noisy: Noisy,
+    n: u32,
+}
+
+#[visible_async(compiler = guard_on_paths_and_literals_rustc)]
+async fn guard_on_paths_and_literals(log: Log, k: u32) -> u32 {
+    let a = match None::<u32> {
+        Some(0) => 1,
+        Some(n) if ev(&log, "none", n > 1).await => n,
+        _ => 2,
+    };
+    let b = match LIMIT {
+        0 => 0,
+        n if ev(&log, "limit", n > k).await => n,
+        n => n + 10,
+    };
+    let c = match (Holder {
+        noisy: Noisy::new(&log, "held"),
+        n: k,
+    })
+    .n
+    {
+        0 => 0,
+        n if ev(&log, "field", n > 1).await => n * 2,
+        n => n,
+    };
+    a + b + c
+}
+
+#[test]
+fn guards_awaiting_on_paths_and_struct_literal_fields() {
+    for k in [0, 1, 5] {
+        assert_equivalent(
+            |log| guard_on_paths_and_literals(log, k),
+            |log| guard_on_paths_and_literals_rustc(log, k),
+        );
+    }
+}
