@@ -284,6 +284,8 @@ mod homed_binding_of_an_awaiting_guard {
 const LIMIT: u32 = 3;
 
 struct Holder {
+    /// Dropped at the end of the `match`, which the log shows.
+    #[allow(dead_code)]
     noisy: Noisy,
     n: u32,
 }
