@@ -1125,7 +1125,11 @@ impl Walker<'_> {
                     };
                     if let Some(b) = self.record(&name, event) {
                         self.an.uses.insert(node_id(p), b);
-                        if event == Event::Use && self.borrowed.remove(&node_id(expr)) {
+                        // (Inside a `move` closure the use is of the closure's own copy.)
+                        if event == Event::Use
+                            && !self.move_capture
+                            && self.borrowed.remove(&node_id(expr))
+                        {
                             let pos = self.pos;
                             self.an.bindings[b].borrows.push(pos);
                         }
@@ -1611,8 +1615,10 @@ impl Walker<'_> {
             any |= self.in_order(&children);
             for name in &args.format_names {
                 if let Some(b) = self.record(name, Event::Use) {
-                    let pos = self.pos;
-                    self.an.bindings[b].borrows.push(pos);
+                    if !self.move_capture {
+                        let pos = self.pos;
+                        self.an.bindings[b].borrows.push(pos);
+                    }
                     let uses = self.an.format_uses.entry(node_id(mac)).or_default();
                     // `{x} {x:?}` captures `x` once.
                     if !uses.iter().any(|(n, _)| n == name) {

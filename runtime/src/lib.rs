@@ -135,10 +135,10 @@
 //!   consuming name lets the local be dropped at the `.await`.
 //! - A closure or `async` block that is not `move` and is kept across an `.await` borrows
 //!   the locals it mentions: they get pinned homes, and the closure is made `move` over
-//!   references to them. Where it reads a local for the last time, it is read as taking it
-//!   by value (as `|| drop(v)` does) unless the local is declared `Copy` (a typed primitive
-//!   or reference, a literal): `let k = a.min(1); let f = |x| x * k; g().await; f(1)` is
-//!   then E0373 in the expansion; declare the type (`let k: u32 = ..`) or use `move`.
+//!   references to them. Where it reads a local by value for the last time, it takes it (as
+//!   `|| drop(v)` does), and is made `move` for it: a `Copy` value, which the original
+//!   borrows, is copied into the closure instead (the same value: nothing can change it
+//!   while the closure lives, and nothing reads it after).
 //! - A partial move out of a local (`let body = request.body;`) is not tracked: the local is
 //!   still stored across a later `.await` (E0382, "use of partially moved value"). A `let`
 //!   pattern that leaves parts behind (`let (q, _) = t;`) is handled, unless `t` is read again

@@ -185,3 +185,38 @@ fn an_async_block_after_an_if_whose_condition_awaits() {
         );
     }
 }
+
+// A closure or `async` block kept across an `.await` that reads a local by value for the last
+// time takes it, whatever its type: it is made `move` (a non-`move` one would borrow a `Copy`
+// value from the poll function's frame, E0373 inside the expansion). Found on real code:
+// `async { a }.await` with `a: Option<u32>`, and `let k = a.min(1); let f = |x| x * k;`.
+#[visible_async(compiler = async_block_reads_a_copy_parameter_rustc)]
+async fn async_block_reads_a_copy_parameter(a: Option<u32>) -> u32 {
+    let first = async { a }.await;
+    pend(1).await;
+    first.unwrap_or(0) + val(1, 2).await
+}
+
+#[visible_async(compiler = closure_reads_an_untyped_copy_local_rustc)]
+async fn closure_reads_an_untyped_copy_local(a: u32) -> u32 {
+    let k = a.min(3);
+    let scale = |x: u32| x * k;
+    let d = D::new("kept");
+    pend(1).await;
+    note(format!("{}", d.len()));
+    scale(val(1, 2).await)
+}
+
+#[test]
+fn a_closure_kept_across_an_await_takes_what_it_reads_by_value() {
+    for a in [None, Some(4)] {
+        assert_equivalent(
+            |l| with(l, || async_block_reads_a_copy_parameter(a)),
+            |l| with(l, || async_block_reads_a_copy_parameter_rustc(a)),
+        );
+    }
+    assert_equivalent(
+        |l| with(l, || closure_reads_an_untyped_copy_local(5)),
+        |l| with(l, || closure_reads_an_untyped_copy_local_rustc(5)),
+    );
+}

@@ -69,16 +69,14 @@ impl Lowerer<'_> {
         pat.to_token_stream()
     }
 
-    /// Renames, in a copy of user code, the bindings and uses of renamed locals: `collect`
+    /// Renames, in a copy of user code, the bindings and uses of renamed locals, and makes the
+    /// closures that take what they capture `move` (see `Around::capture_refs`): `collect`
     /// walks the original (whose nodes the analysis knows), `apply` the copy in the same order.
     fn apply_renames(
         &self,
         collect: impl FnOnce(&mut CollectRenames<'_, '_>),
         apply: impl FnOnce(&mut ApplyRenames),
     ) {
-        if self.renamed.is_empty() && self.guards.is_empty() {
-            return;
-        }
         let mut collector = CollectRenames {
             lowerer: self,
             paths: Vec::new(),
@@ -294,9 +292,10 @@ struct Around {
     /// name as written: a renamed local's guard has a hidden name).
     takes: Vec<(syn::Ident, syn::Ident)>,
     homes: Vec<syn::Ident>,
-    /// A closure or block that is not `move` but mentions only homed locals: it is made `move`,
-    /// so that it owns the references to their homes instead of borrowing the references (a
-    /// local of the poll function, which it may outlive in the state).
+    /// A closure or block that is not `move` but mentions only homed locals and locals it
+    /// takes by value: it is made `move`, so that it owns the references to their homes
+    /// instead of borrowing the references (a local of the poll function, which it may
+    /// outlive in the state), and owns what it takes.
     capture_refs: bool,
 }
 
@@ -525,12 +524,15 @@ impl CollectRenames<'_, '_> {
         }
         if outermost {
             let taken = std::mem::take(&mut self.taken);
+            // Made `move` when it only reaches homes and takes values: a local that it reads
+            // by value for the last time is then moved in whatever its type (a `Copy` one, a
+            // non-`move` closure would borrow, from the poll function's frame).
             let mut around = Around {
                 capture_refs: !by_move
                     && !mentions.is_empty()
-                    && mentions
-                        .iter()
-                        .all(|(b, _)| self.lowerer.guards.contains_key(b)),
+                    && mentions.iter().all(|&(b, path)| {
+                        self.lowerer.guards.contains_key(&b) || an.closure_takes(b, path)
+                    }),
                 ..Around::default()
             };
             for (b, _) in mentions {
