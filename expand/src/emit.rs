@@ -463,38 +463,27 @@ pub fn emit(
         )
     });
     let home_layouts: Vec<TokenStream> = home_layouts.collect();
-    let (homes_decl, constructor, homes_init, homes_param, finish) = match homes {
-        Some((decl, init)) => {
-            let param = hidden("__homes");
-            let check = checked_copy(written);
-            let output = hidden("__output");
-            let output_of = if sig.opaque_output {
-                quote!(::core::marker::PhantomData)
-            } else {
-                quote!(::visible_async::__private::output_of(&future))
-            };
-            let finish = quote! {
-                let #output = #output_of;
-                return future;
-                // Lints on the user's code come from the state machine, once.
-                #[allow(unreachable_code, clippy::all, clippy::pedantic)]
-                let () = ::visible_async::__private::borrow_check(#output, #check);
-            };
-            (
-                decl,
-                quote!(with_homes),
-                quote!(#init,),
-                quote!(mut #param,),
-                finish,
-            )
-        }
+    let param = hidden("__homes");
+    let (homes_decl, constructor, homes_init, homes_param) = match homes {
+        Some((decl, init)) => (
+            decl,
+            quote!(with_homes),
+            quote!(#init,),
+            quote!(mut #param,),
+        ),
         None => (
             TokenStream::new(),
             quote!(new),
             TokenStream::new(),
             TokenStream::new(),
-            quote!(future),
         ),
+    };
+    let checked = checked_copy(written);
+    let checked_output = if sig.opaque_output {
+        quote!(::core::marker::PhantomData)
+    } else {
+        let output = &sig.output;
+        quote!(::core::marker::PhantomData::<#output>)
     };
 
     let fn_name = sig.ident.to_string();
@@ -551,7 +540,15 @@ pub fn emit(
 
         #homes_decl
 
-        #[allow(unused_mut, unused_variables, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::collapsible_if, clippy::while_immutable_condition, clippy::redundant_locals)]
+        // The body as written, borrow-checked and linted as the `async fn` would be (never
+        // run): it is what makes the homes' erased lifetimes sound, and the user's warnings
+        // come from it, where the plain `async fn` has them.
+        if ::visible_async::__private::never() {
+            #[allow(clippy::all, clippy::pedantic)]
+            let () = ::visible_async::__private::borrow_check(#checked_output, #checked);
+            ::core::unreachable!()
+        }
+        #[allow(unused_mut, unused_variables, unused_assignments, unused_braces, unused_parens, unused_must_use, unreachable_code, unused_labels, clippy::needless_continue, clippy::never_loop, clippy::used_underscore_binding, clippy::diverging_sub_expression, clippy::needless_late_init, clippy::collapsible_if, clippy::while_immutable_condition, clippy::redundant_locals)]
         let future = ::visible_async::__private::VisibleFuture::#constructor(#unresumed_init, #homes_init |mut #state, #homes_param #cx| #poll_label loop {
             ::visible_async::__private::trace(&*#state);
             match #state.as_mut().project() {
@@ -563,7 +560,7 @@ pub fn emit(
                 #proj::Panicked => ::visible_async::__private::resumed_after_panicking(),
             }
         });
-        #finish
+        future
     })
 }
 
@@ -666,10 +663,13 @@ fn homes(
     Some((decl, init))
 }
 
-/// The body as written, in an `async` block that never runs, after the `return`: rustc type-
-/// and borrow-checks it like the `async fn` it came from. That makes the homes sound (their
-/// borrows have erased lifetimes in the state machine) and reports the body's own borrow
-/// errors as rustc reports them, at the user's tokens.
+/// The body as written, in an `async` block that never runs (in a branch that is reachable
+/// as far as rustc can tell, and diverges): rustc type- and borrow-checks it like the `async
+/// fn` it came from, and lints it. That makes the homes sound (their borrows have erased
+/// lifetimes in the state machine), reports the body's own borrow errors as rustc reports
+/// them, at the user's tokens, and gives the user's warnings (unused variables, needless
+/// `mut`) where the plain `async fn` has them; the state machine allows those lints, which
+/// its shape would get wrong.
 fn checked_copy(written: &Written<'_>) -> TokenStream {
     use syn::visit::Visit;
     use syn::visit_mut::VisitMut;
@@ -711,18 +711,19 @@ fn checked_copy(written: &Written<'_>) -> TokenStream {
     let mut copy = body.clone();
     Strip(split.split.into_iter()).visit_block_mut(&mut copy);
     // Arguments written as patterns arrive as `__argN`: bind them as the signature did.
-    // Arguments declared `mut` are not `mut` in the signature (the state owns them).
+    // Arguments declared `mut` are not `mut` in the signature (the state owns them): the
+    // copy binds every plain argument again as written.
     // The copy reads the receiver as `self`, which the signature keeps as written.
     let bind = inputs.iter().enumerate().filter_map(|(i, input)| {
         let syn::FnArg::Typed(pt) = input else {
             return None;
         };
         match &*pt.pat {
+            // Bound again with the user's tokens, so that an unused argument or a needless
+            // `mut` is reported on them.
             syn::Pat::Ident(pi) if crate::params::is_plain(&pt.pat) => {
-                let ident = &pi.ident;
-                pi.mutability
-                    .is_some()
-                    .then(|| quote!(let mut #ident = #ident;))
+                let (mutability, ident) = (&pi.mutability, &pi.ident);
+                Some(quote!(let #mutability #ident = #ident;))
             }
             pat => {
                 let ident = crate::params::argument_ident(i, pat);

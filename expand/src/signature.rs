@@ -16,6 +16,8 @@ pub struct Signature {
     pub header: TokenStream,
     /// Whether the function returns `()`.
     pub unit_output: bool,
+    /// The output type as written (`()` if none).
+    pub output: TokenStream,
     /// Whether the return type contains `impl Trait`: a copy of the body makes its own hidden
     /// type (closures differ), so it cannot be held to the same output.
     pub opaque_output: bool,
@@ -77,6 +79,7 @@ pub fn signature(item: &ItemFn) -> Signature {
         ident: sig.ident.clone(),
         header,
         unit_output,
+        output,
         opaque_output,
         mentioned,
     }

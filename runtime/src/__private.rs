@@ -285,11 +285,20 @@ impl<H> TailTemporaries<H> {
     }
 }
 
-/// Stands after the `return` of a function whose state machine has pinned homes, with the
-/// body as written in an `async` block: never run, but rustc type- and borrow-checks the
-/// block like the `async fn` it came from. That check is what makes the erased lifetimes of
-/// the homes sound: the state machine only makes borrows that the original body makes.
+/// Stands in a branch that never runs (see [`never`]) before the state machine is made, with
+/// the body as written in an `async` block: rustc type- and borrow-checks the block, and
+/// lints it, like the `async fn` it came from. That check is what makes the erased lifetimes
+/// of the homes sound: the state machine only makes borrows that the original body makes.
 pub fn borrow_check<T, F: Future<Output = T>>(_: core::marker::PhantomData<T>, _: F) {}
+
+/// `false`, opaquely to the lints: the branch with the checked copy of the body is reachable
+/// code for rustc (whose liveness lints, unused variables and needless `mut`, skip
+/// unreachable code), and it diverges, so the arguments it moves are still there after it.
+#[inline]
+#[must_use]
+pub const fn never() -> bool {
+    false
+}
 
 /// Panics with rustc's message for polling an `async fn` future after it completed.
 #[cold]

@@ -116,6 +116,10 @@
 //!
 //! Known differences, from working without types:
 //!
+//! - A borrow error in the body of a local that has no pinned home (`let r; { let x = 5; r =
+//!   &x; } f().await; r`) is reported twice: by the copy of the body that rustc checks (as
+//!   for the plain `async fn`) and by the state machine. The user's warnings come from the
+//!   copy only.
 //! - A local moved or assigned on one path only (`if c { drop(x) }`) needs the drop flag rustc
 //!   keeps for it: it gets a pinned home, whose guard is that flag. That costs the home's size
 //!   for values that are in fact `Copy` (the macro cannot tell), except for locals declared

@@ -14,8 +14,8 @@
 //!
 //! The borrows of a homed value have a lifetime the generated code cannot name (the state
 //! enum would have to borrow itself), so [`HomeGuard::home`] returns an unbounded one. That is
-//! sound only because the original body is borrow-checked as written (the expansion keeps an
-//! unreachable copy of it as an `async` block): every borrow of the local in the generated code
+//! sound only because the original body is borrow-checked as written (the expansion keeps a
+//! copy of it as an `async` block that never runs): every borrow of the local in the generated code
 //! is one the original makes, which rustc has checked ends before the local is moved, dropped
 //! or mutated. Each use makes its own reference, so the state machine itself never reports a
 //! borrow conflict that the copy reports again: the user's errors show once.
