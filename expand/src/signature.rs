@@ -8,6 +8,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
 use syn::{FnArg, ItemFn, Pat, ReturnType, Type};
 
 pub struct Signature {
@@ -54,7 +56,10 @@ pub fn signature(item: &ItemFn) -> Signature {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => ty.to_token_stream(),
     };
-    let generics = &sig.generics;
+    let mut generics = sig.generics.clone();
+    if sig.receiver().is_none() {
+        outlived_lifetime(&mut inputs, &mut generics);
+    }
     let where_clause = &generics.where_clause;
     let (vis, constness, unsafety, abi, ident) =
         (&item.vis, &sig.constness, &sig.safety, &sig.abi, &sig.ident);
@@ -105,6 +110,95 @@ fn collect_idents(tokens: TokenStream, out: &mut std::collections::HashSet<Strin
             }
             proc_macro2::TokenTree::Group(g) => collect_idents(g.stream(), out),
             _ => {}
+        }
+    }
+}
+
+/// With two or more lifetimes in the arguments, gives them names and adds one that they all
+/// outlive, `'__future`: `fn pick(a: &u8, b: &u8)` becomes `fn pick<'__l0: '__future, '__l1:
+/// '__future, '__future>(a: &'__l0 u8, b: &'__l1 u8)`. A value the state holds
+/// may borrow from either argument (`let r = if c { a } else { b };`, or a callee's future
+/// with one lifetime for both); its lifetime is then none of the arguments', which the
+/// returned `impl Future` could not name (E0700), where rustc's `async fn` hides it in the
+/// coroutine. `'__future` names it. Callers see the same function: every lifetime is still
+/// inferred. Not for methods: in a trait impl the signature must stay the trait's.
+fn outlived_lifetime(inputs: &mut Punctuated<FnArg, syn::Token![,]>, generics: &mut syn::Generics) {
+    struct Name(Vec<syn::Lifetime>);
+    impl VisitMut for Name {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            if r.lifetime.is_none() {
+                let fresh = syn::Lifetime::new(&format!("'__l{}", self.0.len()), r.and_token.span);
+                self.0.push(fresh.clone());
+                r.lifetime = Some(fresh);
+            }
+            syn::visit_mut::visit_type_reference_mut(self, r);
+        }
+        fn visit_lifetime_mut(&mut self, l: &mut syn::Lifetime) {
+            if l.ident == "_" {
+                let fresh = syn::Lifetime::new(&format!("'__l{}", self.0.len()), l.apostrophe);
+                self.0.push(fresh.clone());
+                *l = fresh;
+            }
+        }
+        // Elided lifetimes there are higher-ranked or follow trait-object rules: left alone.
+        fn visit_type_fn_ptr_mut(&mut self, _: &mut syn::TypeFnPtr) {}
+        fn visit_type_impl_trait_mut(&mut self, _: &mut syn::TypeImplTrait) {}
+        fn visit_type_trait_object_mut(&mut self, _: &mut syn::TypeTraitObject) {}
+        fn visit_parenthesized_generic_arguments_mut(
+            &mut self,
+            _: &mut syn::ParenthesizedGenericArguments,
+        ) {
+        }
+    }
+    let mut named = inputs.clone();
+    let mut name = Name(Vec::new());
+    for input in &mut named {
+        if let FnArg::Typed(pt) = input {
+            name.visit_type_mut(&mut pt.ty);
+        }
+    }
+    let mut lifetimes: Vec<syn::Lifetime> =
+        generics.lifetimes().map(|l| l.lifetime.clone()).collect();
+    lifetimes.extend(name.0.iter().cloned());
+    if lifetimes.len() < 2 {
+        return;
+    }
+    *inputs = named;
+    let future = syn::Lifetime::new("'__future", proc_macro2::Span::call_site());
+    // Each bound goes where the lifetime's other bounds are (clippy's
+    // `multiple_bound_locations`): in the `where` clause if it has some there, else inline.
+    let in_where: Vec<syn::Lifetime> = generics
+        .where_clause
+        .iter()
+        .flat_map(|w| &w.predicates)
+        .filter_map(|p| match p {
+            syn::WherePredicate::Lifetime(l) => Some(l.lifetime.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut where_bounds = Vec::new();
+    for param in generics.lifetimes_mut() {
+        if in_where.contains(&param.lifetime) {
+            where_bounds.push(param.lifetime.clone());
+        } else {
+            param.bounds.push(future.clone());
+        }
+    }
+    // (Lifetimes come before type and const parameters.)
+    let mut at = generics.lifetimes().count();
+    for fresh in &name.0 {
+        generics
+            .params
+            .insert(at, syn::parse_quote!(#fresh: #future));
+        at += 1;
+    }
+    generics.params.insert(at, syn::parse_quote!(#future));
+    if !where_bounds.is_empty() {
+        let where_clause = generics.make_where_clause();
+        for lifetime in &where_bounds {
+            where_clause
+                .predicates
+                .push(syn::parse_quote!(#lifetime: #future));
         }
     }
 }

@@ -120,6 +120,13 @@
 //!   &x; } f().await; r`) is reported twice: by the copy of the body that rustc checks (as
 //!   for the plain `async fn`) and by the state machine. The user's warnings come from the
 //!   copy only.
+//! - A value held across an `.await` that borrows from two arguments at once (`let r = if c
+//!   { a } else { b };`, or a callee's future with one lifetime for both) has a lifetime that
+//!   none of them has. A function without a receiver names it: its argument lifetimes are
+//!   named and outlive an added `'__future` (callers still infer every lifetime). A method
+//!   keeps its signature (in a trait impl it must stay the trait's), so there it is E0700
+//!   ("hidden type captures lifetime that does not appear in bounds"): give the borrowed
+//!   arguments one lifetime, `fn get<'a>(&'a self, key: &'a str)`, in an inherent impl.
 //! - A local moved or assigned on one path only (`if c { drop(x) }`) needs the drop flag rustc
 //!   keeps for it: it gets a pinned home, whose guard is that flag. That costs the home's size
 //!   for values that are in fact `Copy` (the macro cannot tell), except for locals declared
