@@ -1042,8 +1042,12 @@ impl Walker<'_> {
                         Ctx::Place
                     };
                     any |= self.expr(&init.expr, ctx);
+                    let whole = match &local.pat {
+                        Pat::Type(pt) => &*pt.pat,
+                        pat => pat,
+                    };
                     if ctx == Ctx::Move
-                        && !binds_whole(&local.pat)
+                        && !crate::params::is_plain(whole)
                         && let Expr::Path(path) = &*init.expr
                         && let Some(&b) = self.an.uses.get(&node_id(path))
                     {
@@ -1255,9 +1259,7 @@ impl Walker<'_> {
                 self.expr(&r.expr, Ctx::Place)
             }
             Expr::Field(f) => {
-                if self.borrowed.remove(&node_id(expr)) {
-                    self.borrow(&f.base);
-                }
+                self.pass_borrow(expr, &f.base);
                 self.expr(&f.base, Ctx::Place)
             }
             Expr::Index(i) => {
@@ -1282,15 +1284,11 @@ impl Walker<'_> {
             }
             Expr::Cast(c) => self.expr(&c.expr, Ctx::Move),
             Expr::Paren(p) => {
-                if self.borrowed.remove(&node_id(expr)) {
-                    self.borrow(&p.expr);
-                }
+                self.pass_borrow(expr, &p.expr);
                 self.expr(&p.expr, ctx)
             }
             Expr::Group(g) => {
-                if self.borrowed.remove(&node_id(expr)) {
-                    self.borrow(&g.expr);
-                }
+                self.pass_borrow(expr, &g.expr);
                 self.expr(&g.expr, ctx)
             }
             Expr::Tuple(t) => self.exprs(t.elems.iter()),
@@ -1587,6 +1585,13 @@ impl Walker<'_> {
     /// Marks `place` as borrowed by the expression around it (see [`Self::borrowed`]).
     fn borrow(&mut self, place: &Expr) {
         self.borrowed.insert(node_id(place));
+    }
+
+    /// A borrow of `place` (a field, parentheses) is a borrow of the place `inner` it is in.
+    fn pass_borrow(&mut self, place: &Expr, inner: &Expr) {
+        if self.borrowed.remove(&node_id(place)) {
+            self.borrow(inner);
+        }
     }
 
     fn nested(&mut self, moves: bool, f: impl FnOnce(&mut Self)) {
@@ -2248,12 +2253,3 @@ const BORROWING_METHODS: &[&str] = &[
     "upgrade",
     "write",
 ];
-
-/// Whether a `let` pattern binds the whole value (`x`, `mut x: T`), not parts of it.
-fn binds_whole(pat: &Pat) -> bool {
-    match pat {
-        Pat::Ident(pi) => pi.subpat.is_none(),
-        Pat::Type(pt) => binds_whole(&pt.pat),
-        _ => false,
-    }
-}

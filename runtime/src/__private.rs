@@ -212,12 +212,6 @@ pub fn trace<S: StateMachine>(state: &S) {
     crate::backtrace::trace(state);
 }
 
-/// The output type of a future, as a value that borrows nothing.
-#[must_use]
-pub fn output_of<F: Future>(_: &F) -> core::marker::PhantomData<F::Output> {
-    core::marker::PhantomData
-}
-
 /// Pins a hidden local that stands for the place of a pinning macro (`pin!`, `pin_mut!`,
 /// `tokio::pin!`): `Pin::new_unchecked(place)`.
 ///

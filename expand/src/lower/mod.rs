@@ -460,7 +460,7 @@ impl<'a> Lowerer<'a> {
     /// depends on the path taken (not kept, but moved or assigned on one path only; or kept,
     /// but moved on some path), whose guard is the drop flag rustc keeps for it; and one
     /// borrowed and then moved, whose place rustc keeps to the end of its scope.
-    fn note_path_dependent(&mut self, k: usize) {
+    fn note_scope_homes(&mut self, k: usize) {
         let mut found = Vec::new();
         for frame in &self.frames {
             if let Frame::Scope { slots, .. } = frame {
@@ -775,7 +775,7 @@ impl<'a> Lowerer<'a> {
         let fields = self.fields_at(k);
         self.check_shadowing(k, &fields);
         self.note_borrows(k, &fields);
-        self.note_path_dependent(k);
+        self.note_scope_homes(k);
         let variant = self.an.variant_name(k);
         let inits = fields.iter().map(|f| {
             let field = &f.name;
