@@ -84,6 +84,9 @@ pub struct Binding {
     /// Moved out of by a `let` pattern that destructures it (`let (q, _) = t;`), perhaps in
     /// part.
     destructured: bool,
+    /// The type written on a single binding (`let x: T`, `x: T` as a parameter): a
+    /// declaration the resume code makes without a value takes it (later code may not say).
+    pub declared_ty: Option<syn::Type>,
 }
 
 /// One `.await`, in source order of the `.await` tokens.
@@ -186,6 +189,11 @@ pub struct Analysis {
     moved_paths: HashMap<NodeId, (u32, Vec<u32>)>,
     /// Loop start to loop end, by position.
     loop_ends: HashMap<u32, u32>,
+    /// Every `break` and `continue`, as (its position, the start and the end of the loop or
+    /// block it leaves): what lies between it and the end does not run after it.
+    jumps: Vec<(u32, u32, u32)>,
+    /// The positions of the `continue`s among them.
+    continues: HashSet<u32>,
     /// Guards with an `.await` (expression node) to their `match` (node): when such a guard
     /// is false, the later arms run, so they are not exclusive with its `.await`s.
     guard_match: HashMap<NodeId, NodeId>,
@@ -689,12 +697,18 @@ impl Analysis {
         }
         let mut events: Vec<(u32, Event)> = binding.events.clone();
         events.sort_by_key(|&(pos, _)| pos);
-        let later = events
-            .iter()
-            .filter(|&&(pos, _)| pos > point.pos && self.after(binding, point, pos));
-        let wrapped = events
-            .iter()
-            .filter(|&&(pos, _)| pos <= point.pos && self.after(binding, point, pos));
+        let events: Vec<(u32, Event)> = events
+            .into_iter()
+            .filter(|&(pos, _)| self.after(binding, point, pos))
+            .collect();
+        // The events with positions in `lo..hi` (exclusive bounds), in order.
+        let between = |lo: u32, hi: u32| -> Vec<(u32, Event)> {
+            events
+                .iter()
+                .copied()
+                .filter(|&(pos, _)| lo < pos && pos < hi)
+                .collect()
+        };
         // The first event decides: a read, or a new value replacing this one (unless the new
         // value is computed around this very `.await`, which may leave without assigning).
         // An assignment in a branch that `point` is not in may not happen: the value may
@@ -707,23 +721,36 @@ impl Analysis {
                 || (self.on_every_path_in(binding, point, pos, taken)
                     && (!doubt_inits || !binding.assigned_by.contains(&pos)))
         };
-        // The first certain event on a path decides: a read, or a new value.
-        let reads_in = |taken: Option<NodeId>, path: &[&(u32, Event)]| {
+        // `Some(read)` once a certain event on the path decides, `None` if none does.
+        let decide_in = |taken: Option<NodeId>, path: &[(u32, Event)]| {
             path.iter()
                 .find(|e| certain_in(taken, e))
-                .is_some_and(|&&(_, event)| event != Event::Init)
+                .map(|&(_, event)| event != Event::Init)
         };
-        let reads = |path: &[&(u32, Event)]| reads_in(None, path);
+        let reads = |paths: &[&[(u32, Event)]]| decide_in(None, &paths.concat()) == Some(true);
+        // After a jump out of the loop or block from `ts` to `te` around this one: the code
+        // after it.
+        let exit =
+            |ts: u32, te: u32| self.is_used_after(binding, &point.exit_of(ts, te), doubt_inits);
         // From a loop's head the body runs, or the loop ends (before it, or after a `break`:
         // the code after the loop, with what the body left, then what an outer loop comes
         // round to).
         if let (Some(body), Some(&end)) = (point.loop_body, self.loop_ends.get(&point.pos)) {
-            let body_path: Vec<_> = events
-                .iter()
-                .filter(|&&(pos, _)| point.pos < pos && pos <= end)
-                .collect();
-            return reads_in(Some(body), &body_path)
-                || self.is_used_after(binding, &point.exit_of(point.pos, end), doubt_inits);
+            let body_path = between(point.pos, end + 1);
+            if decide_in(Some(body), &body_path) == Some(true)
+                || self.is_used_after(binding, &point.exit_of(point.pos, end), doubt_inits)
+            {
+                return true;
+            }
+            // A jump in the body skips what lies between it and the end of what it leaves.
+            return self.jumps_in(point.pos, end).any(|(jump, ts, te)| {
+                let before = between(point.pos, jump);
+                match decide_in(Some(body), &before) {
+                    Some(read) => read,
+                    None if te < end => decide_in(Some(body), &between(te, end + 1)) == Some(true),
+                    None => exit(ts, te),
+                }
+            });
         }
         // In a loop (around the binding's declaration), the rest of the iteration runs, then
         // either the next iteration (its start up to here) or the code after the loop.
@@ -733,12 +760,55 @@ impl Analysis {
             .filter(|&&(start, _)| binding.decl_pos < start)
             .max_by_key(|&&(start, _)| start);
         let Some(&(start, end)) = innermost else {
-            return reads(&later.chain(wrapped).collect::<Vec<_>>());
+            // Without a loop: what follows, or what follows what a jump leaves.
+            let later = between(point.pos, u32::MAX);
+            return reads(&[&later])
+                || self.jumps_in(point.pos, u32::MAX).any(|(jump, _, te)| {
+                    reads(&[&between(point.pos, jump), &between(te, u32::MAX)])
+                });
         };
-        let (rest, after): (Vec<_>, Vec<_>) = later.partition(|&&(pos, _)| pos <= end);
-        let (next, outer): (Vec<_>, Vec<_>) = wrapped.partition(|&&(pos, _)| pos >= start);
-        reads(&[&rest[..], &next[..]].concat())
-            || reads(&[&rest[..], &after[..], &outer[..]].concat())
+        let rest = between(point.pos, end + 1);
+        let after = between(end, u32::MAX);
+        let outer: Vec<_> = events
+            .iter()
+            .copied()
+            .filter(|&(pos, _)| pos < start)
+            .collect();
+        let next = between(start - 1, point.pos + 1);
+        if reads(&[&rest, &next]) || reads(&[&rest, &after, &outer]) {
+            return true;
+        }
+        // A jump, in the rest of this iteration or early in the next one, skips what lies
+        // between it and the end of what it leaves: the rest of a block, or of the iteration
+        // (then the next one runs, after a `continue`, or the code after the loop, after a
+        // `break`), or of loops around this one.
+        let jump_paths = |from: u32, before: &[(u32, Event)]| {
+            self.jumps_in(from, end).any(|(jump, ts, te)| {
+                let before = [before, &between(from, jump)].concat();
+                if te < end {
+                    let on = between(te, end + 1);
+                    reads(&[&before, &on, &next]) || reads(&[&before, &on, &after, &outer])
+                } else if (ts, te) == (start, end) {
+                    let continues = self.continues.contains(&jump);
+                    (continues && reads(&[&before, &next])) || reads(&[&before, &after, &outer])
+                } else {
+                    match decide_in(None, &before) {
+                        Some(read) => read,
+                        None => exit(ts, te) || exit(start, end),
+                    }
+                }
+            })
+        };
+        jump_paths(point.pos, &[]) || jump_paths(start - 1, &rest)
+    }
+
+    /// The `break`s and `continue`s strictly between positions `from` and `to` (inclusive of
+    /// `to`), as (position, start and end of what they leave).
+    fn jumps_in(&self, from: u32, to: u32) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        self.jumps
+            .iter()
+            .copied()
+            .filter(move |&(jump, _, _)| from < jump && jump <= to)
     }
 
     /// Whether `pos` can run after `point`: later in the source, or anywhere in a loop around
@@ -765,6 +835,10 @@ struct Walker<'a> {
     scopes: Vec<Vec<(String, usize)>>,
     pos: u32,
     loops: Vec<(u32, u32)>,
+    /// Loops and labelled blocks around the current node, innermost last: the label, whether
+    /// it is a loop, its start and the positions of the jumps out of it (see
+    /// [`Analysis::jumps`]).
+    jump_targets: Vec<(Option<String>, bool, u32, Vec<u32>)>,
     /// In the value of an unlabeled `break`: the start of the loop it leaves.
     breaking: Option<u32>,
     /// Inside a closure or `async` block: `.await`s there are not ours, and `move` captures
@@ -800,6 +874,7 @@ pub fn analyse(params: &[&FnArg], body: &Block, receivers: &ReceiverHints) -> An
         scopes: vec![Vec::new()],
         pos: 0,
         loops: Vec::new(),
+        jump_targets: Vec::new(),
         breaking: None,
         closure_depth: 0,
         move_capture: false,
@@ -813,7 +888,7 @@ pub fn analyse(params: &[&FnArg], body: &Block, receivers: &ReceiverHints) -> An
         if let FnArg::Typed(pat_type) = param {
             let first = w.an.bindings.len();
             w.declare_pat(&pat_type.pat, false);
-            w.mark_copy_type(first, &pat_type.pat, &pat_type.ty);
+            w.mark_declared_type(first, &pat_type.pat, &pat_type.ty);
             if is_mut_ref(&pat_type.ty) {
                 w.mark(first, ValueKind::MutRef);
             }
@@ -889,6 +964,7 @@ impl Walker<'_> {
             events: Vec::new(),
             borrows: Vec::new(),
             destructured: false,
+            declared_ty: None,
         });
         self.an.binding_of.insert(node, b);
         if let Some(scope) = self.scopes.last_mut() {
@@ -921,11 +997,17 @@ impl Walker<'_> {
         }
     }
 
-    /// Marks the bindings declared from `first` on as of a plain `Copy` type, if `pat` is a
-    /// single binding of such a declared type.
-    fn mark_copy_type(&mut self, first: usize, pat: &Pat, ty: &syn::Type) {
-        if matches!(pat, Pat::Ident(pi) if pi.subpat.is_none()) && is_copy_type(ty) {
+    /// Records the type written on a single binding (and marks it `Copy` if it is a plain
+    /// `Copy` type).
+    fn mark_declared_type(&mut self, first: usize, pat: &Pat, ty: &syn::Type) {
+        if !matches!(pat, Pat::Ident(pi) if pi.subpat.is_none()) {
+            return;
+        }
+        if is_copy_type(ty) {
             self.mark(first, ValueKind::Copy);
+        }
+        for binding in &mut self.an.bindings[first..] {
+            binding.declared_ty = Some(ty.clone());
         }
     }
 
@@ -1067,7 +1149,7 @@ impl Walker<'_> {
                 let first = self.an.bindings.len();
                 self.declare_pat(&local.pat, local.init.is_none());
                 if let Pat::Type(pt) = &local.pat {
-                    self.mark_copy_type(first, &pt.pat, &pt.ty);
+                    self.mark_declared_type(first, &pt.pat, &pt.ty);
                 }
                 let mut_ref = local.init.as_ref().is_some_and(
                     |init| matches!(&*init.expr, Expr::Reference(r) if r.mutability.is_some()),
@@ -1321,6 +1403,7 @@ impl Walker<'_> {
             Expr::Try(t) => self.expr(&t.expr, Ctx::Move),
             Expr::Return(r) => r.expr.as_ref().is_some_and(|e| self.expr(e, Ctx::Move)),
             Expr::Break(b) => {
+                self.jump(b.label.as_ref(), false);
                 let saved = self.breaking;
                 if b.label.is_none() {
                     self.breaking = self.loops.last().map(|&(start, _)| start);
@@ -1329,7 +1412,17 @@ impl Walker<'_> {
                 self.breaking = saved;
                 any
             }
-            Expr::Block(b) => self.block(&b.block),
+            Expr::Block(b) => match &b.label {
+                Some(label) => {
+                    let name = label.name.ident.to_string();
+                    self.jump_targets
+                        .push((Some(name), false, self.pos, Vec::new()));
+                    let any = self.block(&b.block);
+                    self.end_jump_target();
+                    any
+                }
+                None => self.block(&b.block),
+            },
             Expr::Unsafe(u) => self.block(&u.block),
             Expr::Const(c) => self.block(&c.block),
             Expr::If(i) => {
@@ -1452,13 +1545,13 @@ impl Walker<'_> {
             // A `loop` body that can be left (`break`, `return`, `?`) may stop before any of
             // its statements; a `while` or `for` body may not run at all: to the code around
             // the loop, what happens in it happens on one path only, as in a branch.
-            Expr::Loop(l) => self.in_loop(&l.body, None, |w| {
+            Expr::Loop(l) => self.in_loop(l.label.as_ref(), &l.body, None, |w| {
                 if can_leave(expr) {
                     w.an.branch_parent.insert(node_id(&l.body), node_id(l));
                 }
                 w.block(&l.body)
             }),
-            Expr::While(wh) => self.in_loop(&wh.body, Some(&wh.cond), |w| {
+            Expr::While(wh) => self.in_loop(wh.label.as_ref(), &wh.body, Some(&wh.cond), |w| {
                 w.an.branch_parent.insert(node_id(&wh.body), node_id(wh));
                 w.scopes.push(Vec::new());
                 let cond = w.cond(&wh.cond);
@@ -1468,7 +1561,7 @@ impl Walker<'_> {
             }),
             Expr::ForLoop(f) => {
                 let head = self.expr(&f.expr, Ctx::Move);
-                let body = self.in_loop(&f.body, None, |w| {
+                let body = self.in_loop(f.label.as_ref(), &f.body, None, |w| {
                     w.an.branch_parent.insert(node_id(&f.body), node_id(f));
                     w.scopes.push(Vec::new());
                     w.declare_pat(&f.pat, false);
@@ -1497,7 +1590,11 @@ impl Walker<'_> {
             }
             Expr::TryBlock(t) => self.block(&t.block),
             Expr::Macro(m) => self.mac(&m.mac, node_id(expr)),
-            Expr::Lit(_) | Expr::Continue(_) | Expr::Infer(_) => false,
+            Expr::Continue(c) => {
+                self.jump(c.label.as_ref(), true);
+                false
+            }
+            Expr::Lit(_) | Expr::Infer(_) => false,
             other => {
                 self.tokens(other.to_token_stream());
                 false
@@ -1533,9 +1630,41 @@ impl Walker<'_> {
         self.expr(cond, Ctx::Move)
     }
 
+    /// A `break` or `continue` here, out of the loop or block its label names (the innermost
+    /// loop without one).
+    fn jump(&mut self, label: Option<&syn::Lifetime>, is_continue: bool) {
+        let pos = self.tick();
+        let name = label.map(|l| l.ident.to_string());
+        let target = self
+            .jump_targets
+            .iter_mut()
+            .rev()
+            .find(|(l, is_loop, _, _)| match &name {
+                Some(name) => l.as_ref() == Some(name) && (*is_loop || !is_continue),
+                None => *is_loop,
+            });
+        if let Some((_, _, _, jumps)) = target {
+            jumps.push(pos);
+        }
+        if is_continue {
+            self.an.continues.insert(pos);
+        }
+    }
+
+    /// The end of a loop or labelled block: the jumps out of it are known.
+    fn end_jump_target(&mut self) {
+        if let Some((_, _, start, jumps)) = self.jump_targets.pop() {
+            let end = self.pos;
+            self.an
+                .jumps
+                .extend(jumps.into_iter().map(|j| (j, start, end)));
+        }
+    }
+
     /// A loop's body (and its condition, evaluated each iteration), visited by `f`.
     fn in_loop(
         &mut self,
+        label: Option<&syn::Label>,
         body: &Block,
         cond: Option<&Expr>,
         f: impl FnOnce(&mut Self) -> bool,
@@ -1543,11 +1672,18 @@ impl Walker<'_> {
         let start = self.tick();
         let index = self.loops.len();
         self.loops.push((start, u32::MAX));
+        self.jump_targets.push((
+            label.map(|l| l.name.ident.to_string()),
+            true,
+            start,
+            Vec::new(),
+        ));
         // A loop inside a `break`'s value runs on after its own `.await`s.
         let breaking = self.breaking.take();
         let any = f(self);
         self.breaking = breaking;
         let end = self.tick();
+        self.end_jump_target();
         self.an.loop_ends.insert(start, end);
         self.loops.truncate(index);
         let cond_makes_closure = cond.is_some_and(|cond| {

@@ -13,8 +13,9 @@
 //!   in scope for the same code, and the `else` runs after the chain's temporaries are gone,
 //!   as in edition 2024.
 //!
-//! - `assert!(cond, "..", args)` whose message arguments await becomes `if !(cond) {
-//!   panic!("..", args) }`, its expansion: the arguments are evaluated only on failure;
+//! - `assert!(cond, "..", args)` whose message has arguments becomes `if !(cond) {
+//!   panic!("..", args) }`, its expansion: the arguments are evaluated (and what they move is
+//!   moved) only on failure;
 //!   `assert_eq!`/`assert_ne!` (and the `debug_` ones) likewise, with std's message.
 //!
 //! - an `if` or `while` whose condition awaits and whose branches or body make a closure or
@@ -519,7 +520,7 @@ impl VisitMut for Rewrite {
 
 /// `assert!(cond, "msg {}", x.await)` as `if !(cond) { ::core::panic!("msg {}", x.await) }`,
 /// which is what it expands to: the message's arguments, `.await`s included, are evaluated
-/// only when the assertion fails. `assert_eq!(a, b, ..)` and `assert_ne!` compare by
+/// only when the assertion fails (and what they move is moved only then). `assert_eq!(a, b, ..)` and `assert_ne!` compare by
 /// reference as std's expansion does and panic with std's message. (The `debug_` forms only
 /// with `debug_assertions`.)
 fn assert_as_if(mac: &syn::Macro) -> Option<Expr> {
@@ -545,7 +546,9 @@ fn assert_as_if(mac: &syn::Macro) -> Option<Expr> {
         None
     };
     let message: Vec<Expr> = args.collect();
-    if !message.iter().any(has_await) {
+    // Also when the message has arguments: what they move (`p.consume()`) is moved only on
+    // the path that panics, which the analysis sees in the `if`.
+    if message.len() < 2 && !message.iter().any(has_await) {
         return None;
     }
     let enabled = debug.then(|| quote!(::core::cfg!(debug_assertions) &&));

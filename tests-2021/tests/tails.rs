@@ -280,3 +280,43 @@ fn later_parameters_drop_after_the_tail_temporaries() {
         |log| parameter_assigned_after_the_last_await_rustc(log.clone(), 1, D("p", log)),
     );
 }
+
+// Found by the generator (seed 11): a block's tail temporaries, kept to the end of the
+// statement in edition 2021, across the join point the generated code passes through after
+// the block (the statements after it make an `async` block, which must be written once).
+fn made(log: &Log, name: &'static str) -> D {
+    log.push(format!("new {name}"));
+    D(name, log.clone())
+}
+
+#[visible_async(compiler = tail_temporaries_across_a_join_rustc)]
+#[allow(unused_labels)]
+async fn tail_temporaries_across_a_join(log: Log, (_p, _q): (D, D)) -> usize {
+    let (n, p) = (
+        'value: {
+            yield_now().await;
+            made(&log, "t").len()
+        },
+        made(&log, "d"),
+    );
+    let inner = log.clone();
+    if async move {
+        yield_now().await;
+        inner.push("in the block");
+        true
+    }
+    .await
+    {
+        log.push("then");
+    }
+    n + p.len()
+}
+
+#[test]
+fn tail_temporaries_outlive_the_join_point_after_their_block() {
+    let params = |log: &Log| (D("p", log.clone()), D("q", log.clone()));
+    assert_equivalent(
+        |log| tail_temporaries_across_a_join(log.clone(), params(&log)),
+        |log| tail_temporaries_across_a_join_rustc(log.clone(), params(&log)),
+    );
+}

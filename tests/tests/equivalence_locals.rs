@@ -1058,3 +1058,129 @@ fn a_return_in_a_loop_inside_if_let_leaves_the_scrutinee_undeclared() {
         );
     }
 }
+
+// ----- jumps over assignments ------------------------------------------------------------------
+
+// Found by the generator (seed 11): an assignment that a `break`, `continue` or labelled
+// `break` after the `.await` can jump over may not replace the value, which is still read
+// after the jump: the state keeps it (E0381 inside the expansion, a value left behind).
+#[visible_async(compiler = break_value_skips_an_assignment_rustc)]
+async fn break_value_skips_an_assignment() -> u32 {
+    let mut x = val(1, 1_u32).await;
+    let found = loop {
+        let tries = x;
+        if tries > 3 {
+            break val(1, true).await;
+        }
+        if val(1, tries == 1).await {
+            break val(1, false).await;
+        }
+        x = tries + 1;
+    };
+    if found { x + 100 } else { x }
+}
+
+#[visible_async(compiler = continue_skips_an_assignment_rustc)]
+async fn continue_skips_an_assignment() -> u32 {
+    let mut x: u32 = 1;
+    let mut i = 0;
+    let mut total = 0;
+    while i < 3 {
+        i += 1;
+        total += x;
+        pend(1).await;
+        if i == 1 {
+            continue;
+        }
+        x = i;
+    }
+    total
+}
+
+#[visible_async(compiler = labelled_break_skips_assignments_rustc)]
+async fn labelled_break_skips_assignments(skip: bool) -> usize {
+    let mut x: usize = 1;
+    let mut d = D::new("first");
+    pend(1).await;
+    'assign: {
+        if skip {
+            break 'assign;
+        }
+        x = 2;
+        d = D::new("second");
+    }
+    pend(1).await;
+    x + d.len()
+}
+
+#[visible_async(compiler = break_to_an_outer_loop_skips_an_assignment_rustc)]
+#[allow(clippy::never_loop)] // the outer loop is there to be left by a labelled `break`
+async fn break_to_an_outer_loop_skips_an_assignment(early: bool) -> u32 {
+    let mut x: u32 = 1;
+    'outer: loop {
+        for i in 0..3 {
+            pend(1).await;
+            if early && i == 1 {
+                break 'outer;
+            }
+            x = i;
+        }
+        x += 10;
+        break;
+    }
+    x
+}
+
+#[test]
+fn a_jump_after_an_await_can_skip_an_assignment() {
+    assert_equivalent(
+        |l| with(l, break_value_skips_an_assignment),
+        |l| with(l, break_value_skips_an_assignment_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, continue_skips_an_assignment),
+        |l| with(l, continue_skips_an_assignment_rustc),
+    );
+    for flag in [false, true] {
+        assert_equivalent(
+            |l| with(l, || labelled_break_skips_assignments(flag)),
+            |l| with(l, || labelled_break_skips_assignments_rustc(flag)),
+        );
+        assert_equivalent(
+            |l| with(l, || break_to_an_outer_loop_skips_an_assignment(flag)),
+            |l| with(l, || break_to_an_outer_loop_skips_an_assignment_rustc(flag)),
+        );
+    }
+}
+
+// Found by the generator (seed 11): a local that is dead across an `.await` is declared again
+// without a value in the resume code, with the type written on it; without it nothing there
+// says the type (E0284 inside the expansion on `x = x`).
+#[visible_async(compiler = typed_local_declared_again_without_a_value_rustc)]
+#[allow(dead_code, clippy::self_assignment)] // `x = x` is the case (rustc's lint is under `dead_code`)
+async fn typed_local_declared_again_without_a_value(wait: bool) {
+    let mut x: i64 = 4_i64.wrapping_sub(3);
+    let mut n = 0;
+    while n < 2
+        && ({
+            x = x;
+            true
+        })
+    {
+        n += 1;
+        if wait {
+            pend(1).await;
+        }
+        x = val(2, 8_i64).await.wrapping_sub(-5);
+    }
+}
+
+#[test]
+fn a_typed_local_declared_again_keeps_its_type() {
+    for wait in [false, true] {
+        assert_equivalent(
+            |l| with(l, || typed_local_declared_again_without_a_value(wait)),
+            |l| with(l, || typed_local_declared_again_without_a_value_rustc(wait)),
+        );
+    }
+}

@@ -399,7 +399,7 @@ mod control_flow_in_arguments {
 /// `assert!`'s message arguments are evaluated only when the assertion fails, `.await`s
 /// included.
 mod assert_messages {
-    use super::ambient::{lv, val, with};
+    use super::ambient::{D, lv, note, pend, val, with};
     use visible_async::harness::assert_equivalent;
     use visible_async::visible_async;
 
@@ -478,6 +478,25 @@ mod assert_messages {
             assert!(val(1, c).await, "message {}", lv("message", 1, 1_u32).await);
             5
         })
+    }
+
+    // Found by the generator (seed 11): what the message moves (`p.consume()`) is moved only
+    // when the assertion fails; the parameter was dropped at the condition's `.await`, as if
+    // moved, instead of at the end of the body.
+    #[visible_async(compiler = message_moving_a_parameter_rustc, consumes(consume))]
+    async fn message_moving_a_parameter(p: D) -> usize {
+        assert!(val(1, 3_u32).await > 1, "a3 {}", p.consume());
+        note("after");
+        pend(1).await;
+        2
+    }
+
+    #[test]
+    fn a_message_moves_only_when_the_assertion_fails() {
+        assert_equivalent(
+            |l| with(l, || message_moving_a_parameter(D("p"))),
+            |l| with(l, || message_moving_a_parameter_rustc(D("p"))),
+        );
     }
 }
 

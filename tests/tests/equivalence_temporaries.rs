@@ -1110,3 +1110,87 @@ fn a_returning_statement_drops_its_temporaries_before_the_blocks_locals() {
         );
     }
 }
+
+// ----- temporaries of a `for` loop's head ---------------------------------------------------------
+
+// Found by the generator (seed 11): what a `for` head makes in place lives to the end of the
+// loop (rustc's `match` on the iterator), across the `.await`s of its body; it was dropped
+// when the iterator was made.
+#[visible_async(compiler = for_head_temporaries_live_through_the_loop_rustc)]
+async fn for_head_temporaries_live_through_the_loop() -> u32 {
+    let mut total = 0;
+    for x in [
+        D::new("a").len() as u32,
+        (Holder {
+            d: D::new("h"),
+            n: 2,
+        })
+        .n,
+    ] {
+        pend(1).await;
+        total += x;
+    }
+    note("after");
+    total
+}
+
+#[test]
+fn temporaries_of_a_for_head_live_until_the_loop_ends() {
+    assert_equivalent(
+        |l| with(l, for_head_temporaries_live_through_the_loop),
+        |l| with(l, for_head_temporaries_live_through_the_loop_rustc),
+    );
+}
+
+// ----- evaluation order around kept temporaries -------------------------------------------------
+
+// Found by the generator (seed 11): keeping a later operand's temporary to the end of the
+// statement made it before the operands to its left ran (`new t` before `new d`).
+#[visible_async(compiler = kept_temporary_after_a_consumed_operand_rustc, consumes(consume))]
+#[allow(clippy::nonminimal_bool)]
+async fn kept_temporary_after_a_consumed_operand() -> bool {
+    val(0, D::new("d").consume() < D::new("t").len()).await
+}
+
+#[visible_async(compiler = kept_temporary_after_a_call_argument_rustc)]
+async fn kept_temporary_after_a_call_argument() -> usize {
+    fn pair(a: D, n: usize) -> usize {
+        a.len() + n
+    }
+    val(1, pair(D::new("a"), D::new("bb").len())).await
+}
+
+// Found by the generator (seed 11): a temporary inside an index kept across a later `.await`
+// of the statement was never made (E0425 inside the expansion).
+#[visible_async(compiler = temporary_in_an_index_before_an_await_rustc)]
+async fn temporary_in_an_index_before_an_await(v: Vec<u32>, s: String) -> String {
+    format!(
+        "{} {}",
+        v[D::new("t").len() % v.len()],
+        val(1, s.len()).await
+    )
+}
+
+#[test]
+fn operands_run_in_order_around_kept_temporaries() {
+    assert_equivalent(
+        |l| with(l, kept_temporary_after_a_consumed_operand),
+        |l| with(l, kept_temporary_after_a_consumed_operand_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, kept_temporary_after_a_call_argument),
+        |l| with(l, kept_temporary_after_a_call_argument_rustc),
+    );
+    assert_equivalent(
+        |l| {
+            with(l, || {
+                temporary_in_an_index_before_an_await(vec![1, 2, 3], "s".into())
+            })
+        },
+        |l| {
+            with(l, || {
+                temporary_in_an_index_before_an_await_rustc(vec![1, 2, 3], "s".into())
+            })
+        },
+    );
+}

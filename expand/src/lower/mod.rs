@@ -949,7 +949,7 @@ impl<'a> Lowerer<'a> {
                 // (A newer binding of the name shadows it: what follows means that one.)
                 && !slots[i + 1..].iter().any(|later| later.ident == *ident)
             {
-                // Without its type: kept only if this arm mentions it (it may only be
+                // Without its type unless one is written: kept only if this arm mentions it (it may only be
                 // assigned in a later arm, which declares it again). After a point that leaves
                 // the function, the code that follows is unreachable but must compile: what
                 // a later state stores is declared, never assigned (and the state's field
@@ -959,7 +959,13 @@ impl<'a> Lowerer<'a> {
                 } else {
                     Vec::new()
                 };
-                out.push(deferred_let(&quote!(let #mutability #ident; #(#after)*)));
+                let ty = self.an.bindings[b]
+                    .declared_ty
+                    .as_ref()
+                    .map(|ty| quote!(: #ty));
+                out.push(deferred_let(
+                    &quote!(let #mutability #ident #ty; #(#after)*),
+                ));
             }
         }
         out
@@ -1171,10 +1177,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether a block expression's tail temporaries must outlive it in the generated code
-    /// (see [`Lowerer::hoist_tail_temporaries`]).
-    fn tail_outlives_block(&self, b: &syn::ExprBlock) -> bool {
-        self.await_follows
-            && b.label.is_none()
+    /// (see [`Lowerer::hoist_tail_temporaries`]): an `.await` follows in the statement, or the
+    /// join point after the block (`joined`), which the generated code passes through.
+    /// (Not a labelled block that a `break` leaves: the temporaries would be made on one path
+    /// only.)
+    fn tail_outlives_block(&self, b: &syn::ExprBlock, joined: bool) -> bool {
+        (self.await_follows || joined)
+            && b.label
+                .as_ref()
+                .is_none_or(|l| !breaks_to(&b.block, &l.name))
             && crate::edition::tail_temporaries_outlive_locals()
             && self.outliving_tail.is_none()
             && b.block
@@ -1526,8 +1537,10 @@ impl<'a> Lowerer<'a> {
         // An `.await` later in the statement keeps this operand's temporaries alive; a block
         // or a branch has statements (and temporaries) of its own.
         let saved = self.await_follows;
+        let join = self.an.value_join.get(&node_id(expr)).copied();
         if let Expr::Block(b) = expr
-            && self.tail_outlives_block(b)
+            && join.is_none()
+            && self.tail_outlives_block(b, false)
         {
             return self.lower_block_with_outliving_tail(expr, b, k, ctx);
         }
@@ -1537,8 +1550,8 @@ impl<'a> Lowerer<'a> {
         if !operator {
             self.await_follows = false;
         }
-        let flow = match self.an.value_join.get(&node_id(expr)) {
-            Some(&j) => self.lower_to_value_join(expr, j, k, ctx),
+        let flow = match join {
+            Some(j) => self.lower_to_value_join(expr, j, k, ctx),
             None => self.lower_expr_inner(expr, k, ctx),
         };
         self.await_follows = saved;
@@ -1559,7 +1572,13 @@ impl<'a> Lowerer<'a> {
             self.forget_temp(expr);
             return Flow::Value(Vec::new(), operands::render(&temp, ctx));
         }
-        match self.lower_expr_inner(expr, k, ctx) {
+        let flow = match expr {
+            Expr::Block(b) if self.tail_outlives_block(b, true) => {
+                self.lower_block_with_outliving_tail(expr, b, k, ctx)
+            }
+            _ => self.lower_expr_inner(expr, k, ctx),
+        };
+        match flow {
             Flow::Value(mut stmts, value) => {
                 let temp = self.temp(expr);
                 let span = expr.span();
@@ -2297,11 +2316,9 @@ impl<'a> Lowerer<'a> {
         if in_body || at_head {
             self.push_slot(key, iter.clone(), true);
             out.extend(self.rebinds(k.unwrap_or_default()));
-            if self.an.contains_await(&*f.expr) {
-                // The head's temporaries live to the end of the loop (rustc's `match` on the
-                // iterator): those the state holds are alive here.
-                self.register_temporaries(&f.expr);
-            }
+            // The head's temporaries live to the end of the loop (rustc's `match` on the
+            // iterator): those the state holds are alive here.
+            self.register_temporaries(&f.expr);
         } else {
             // `for x in (S { .. })` needs its parentheses; a call argument does not.
             let head_expr = match &*f.expr {
@@ -2313,6 +2330,12 @@ impl<'a> Lowerer<'a> {
                 // the body's `.await`s.
                 Some(k) => self
                     .with_await_following(true, |this| this.resume_expr(head_expr, k, Ctx::Value)),
+                // So does what the head makes in place without an `.await` (`for x in
+                // load().iter()`, `for x in [D::new("a").len()]`).
+                None if !self.an.contains_await(head_expr) => {
+                    let (s, v) = self.materialize(head_expr);
+                    Flow::Value(s, v)
+                }
                 None => self.fwd_expr(head_expr, Ctx::Value),
             };
             match head {
@@ -2565,6 +2588,25 @@ pub(super) fn expr_nodes(an: &Analysis, exprs: &[Expr]) -> std::collections::Has
 }
 
 /// A `let x;` that [`resolve_deferred_lets`] keeps only in arms that mention `x` elsewhere.
+/// Whether a `break` in `block` leaves the block labelled `label`.
+fn breaks_to(block: &Block, label: &syn::Lifetime) -> bool {
+    fn scan(tokens: TokenStream, label: &syn::Lifetime) -> bool {
+        let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+        tokens.iter().enumerate().any(|(i, t)| match t {
+            proc_macro2::TokenTree::Ident(id) if id == "break" => {
+                matches!(
+                    (tokens.get(i + 1), tokens.get(i + 2)),
+                    (Some(proc_macro2::TokenTree::Punct(p)), Some(proc_macro2::TokenTree::Ident(name)))
+                        if p.as_char() == '\'' && *name == label.ident
+                )
+            }
+            proc_macro2::TokenTree::Group(g) => scan(g.stream(), label),
+            _ => false,
+        })
+    }
+    scan(block.to_token_stream(), label)
+}
+
 fn deferred_let(decl: &TokenStream) -> TokenStream {
     let marker = syn::Ident::new(DEFERRED_LET, Span::call_site());
     quote!(#marker! { #decl })

@@ -240,6 +240,12 @@ impl Lowerer<'_> {
                 // again afterwards (the index may itself await: `v[i.await]`).
                 let flow = match (hole, k) {
                     (Some(h), Some(k)) if h == i => self.resume_expr(index, k, Ctx::Value),
+                    // What the index makes in place is the statement's (`v[t().len() % n]`),
+                    // alive across the `.await`.
+                    _ if !self.an.contains_await(index) => {
+                        let (s, v) = self.materialize(index);
+                        Flow::Value(s, v)
+                    }
                     _ => self.fwd_expr(index, Ctx::Value),
                 };
                 match flow {
@@ -373,9 +379,10 @@ impl Lowerer<'_> {
         }
         let mut stmts = Vec::new();
         let mut parts = Vec::new();
+        // The operands before `unbound` run before the statements made so far.
+        let mut unbound = 0;
         for (i, &(child, ctx)) in children.iter().enumerate() {
             let (s, v) = self.materialize(child);
-            stmts.extend(s);
             let in_place = match expr {
                 Expr::MethodCall(m) => i == 0 && !self.an.consumes(m),
                 // A field of a value (`(Holder { .. }).n`): the value is a temporary.
@@ -411,7 +418,19 @@ impl Lowerer<'_> {
                             ..
                         })
                 );
-            if ctx == Ctx::Place && in_place && is_value {
+            let binds = ctx == Ctx::Place && in_place && is_value;
+            if !s.is_empty() || binds {
+                // Statements before the expression: the operands before this one that run
+                // code run first (`f(g(), D::new("t").len())`).
+                self.bind_earlier_operands(
+                    &children[unbound..i],
+                    &mut parts[unbound..i],
+                    &mut stmts,
+                );
+                unbound = i;
+            }
+            stmts.extend(s);
+            if binds {
                 // (Only a field's base may be parenthesized here: `(Holder { .. }).n`.)
                 let temp = self.bind_temporary(child, v, &mut stmts);
                 self.materialized.insert(temp.to_string());
@@ -421,6 +440,8 @@ impl Lowerer<'_> {
             }
         }
         let value = self.rebuild(expr, &parts);
+        // (An operand bound to run first and moved into the expression is gone.)
+        self.consume_temps(&children);
         (stmts, value)
     }
 
