@@ -28,9 +28,13 @@
 //! (rustc ends their temporaries with them): there the block takes the expression's place,
 //! `if { let __temporary2 = ..; f(&__temporary2).await } { .. }`.
 //!
-//! A temporary is only hoisted when everything the statement evaluates before it is free of
-//! side effects (literals, paths, other hoisted temporaries), so the order of evaluation is
-//! unchanged; it is then dropped when the block ends, which is where the statement ends.
+//! A temporary is hoisted when everything the statement evaluates before it is free of side
+//! effects (literals, paths, other hoisted temporaries), so the order of evaluation is
+//! unchanged. Inside a hoisted temporary, the ones it is made of are made where they are,
+//! assigned to hidden locals declared before it: `let __temporary4; let __temporary5 =
+//! Holder { d, n: { __temporary4 = Holder { .. }; __temporary4.n } };`. Either way the local
+//! is dropped when the block ends, which is where the statement ends, after the ones made
+//! after it.
 //! A block's tail is treated the same way. In edition 2024 its temporaries drop before the
 //! block's locals, as the block around the tail drops them; before 2024 they drop after them,
 //! so there each hidden local is declared at the start of the block, before its locals, and
@@ -189,77 +193,103 @@ impl Rewrite<'_> {
     }
 
     /// Replaces the temporaries to hold in `expr` by hidden locals and returns their `let`s,
-    /// in evaluation order.
+    /// in the order the temporaries are made (the reverse of their drops).
     fn hoist(&mut self, expr: &mut Expr) -> Vec<Stmt> {
         let mut walk = Walk {
             pure_so_far: true,
             in_awaited: 0,
-            taken: Vec::new(),
+            lets: Vec::new(),
+            count: self.count,
+            in_hoisted: false,
+            place: false,
             receivers: self.receivers,
         };
         walk.expr(expr);
-        walk.taken
-            .into_iter()
-            .map(|value| {
-                let ident = hidden(&format!("__temporary{}", self.count));
-                self.count += 1;
-                let taken = std::mem::replace(value.0, syn::parse_quote!(#ident));
-                syn::parse_quote!(let #ident = #taken;)
-            })
-            .collect()
+        self.count = walk.count;
+        walk.lets
     }
 }
 
-/// `let __temporaryN = value;` split into `let __temporaryN;` and `__temporaryN = value;`.
+/// `let __temporaryN = value;` split into `let __temporaryN;` and `__temporaryN = value;`
+/// (a declaration without a value stays a declaration).
 fn declared_first(lets: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
-    lets.into_iter()
-        .filter_map(|stmt| match stmt {
+    let mut decls = Vec::new();
+    let mut assigns = Vec::new();
+    for stmt in lets {
+        match stmt {
             Stmt::Local(syn::Local {
                 pat: syn::Pat::Ident(p),
                 init: Some(init),
                 ..
             }) => {
                 let (ident, value) = (&p.ident, &init.expr);
-                Some((
-                    syn::parse_quote!(let #ident;),
-                    syn::parse_quote!(#ident = #value;),
-                ))
+                decls.push(syn::parse_quote!(let #ident;));
+                assigns.push(syn::parse_quote!(#ident = #value;));
             }
-            _ => None,
-        })
-        .unzip()
+            other => decls.push(other),
+        }
+    }
+    (decls, assigns)
 }
 
 /// A walk in evaluation order over the operators whose operands rustc evaluates in the same
 /// statement (calls, operators, fields, indexing, `?`, `.await`), stopping at anything that
 /// opens a scope of its own (blocks, branches, loops, closures, macros).
-struct Walk<'e> {
+struct Walk<'r> {
     /// Nothing with a side effect has been evaluated yet (other than hoisted temporaries).
     pure_so_far: bool,
     /// Depth of awaited expressions around the current one.
     in_awaited: usize,
-    taken: Vec<Taken<'e>>,
-    receivers: &'e ReceiverHints,
+    /// The hidden locals' `let`s, in the order their temporaries are made.
+    lets: Vec<Stmt>,
+    /// The number of the next hidden local.
+    count: usize,
+    /// Inside a value hoisted before the statement.
+    in_hoisted: bool,
+    /// The expression about to be walked is used as a place (borrowed, a field's base, a
+    /// receiver, indexed).
+    place: bool,
+    receivers: &'r ReceiverHints,
 }
 
-struct Taken<'e>(&'e mut Expr);
-
-impl<'e> Walk<'e> {
-    fn expr(&mut self, expr: &'e mut Expr) {
+impl Walk<'_> {
+    fn expr(&mut self, expr: &mut Expr) {
+        let as_place = std::mem::take(&mut self.place);
+        // A temporary made in place replaces the expression around it (see `take`).
+        let mut replacement: Option<Expr> = None;
         match expr {
             Expr::Lit(_) | Expr::Path(_) => {}
-            Expr::Paren(p) => self.expr(&mut p.expr),
+            Expr::Paren(p) => {
+                self.place = as_place;
+                self.expr(&mut p.expr);
+            }
             Expr::Reference(r) => {
                 if self.holds(&r.expr) {
-                    self.take(without_parens(&mut r.expr));
+                    let mutability = r.mutability;
+                    let value = without_parens(&mut r.expr);
+                    if let Some(ident) = self.take(value, mutability.is_some()) {
+                        replacement =
+                            Some(syn::parse_quote!({ #ident = #value; &#mutability #ident }));
+                    }
                 } else {
+                    self.place = true;
                     self.expr(&mut r.expr);
                 }
             }
             Expr::Field(f) => {
                 if self.holds(&f.base) {
-                    self.take(without_parens(&mut f.base));
+                    let member = &f.member;
+                    let base = without_parens(&mut f.base);
+                    if let Some(ident) = self.take(base, as_place) {
+                        if as_place {
+                            *base = syn::parse_quote!((*{ #ident = #base; &mut #ident }));
+                        } else {
+                            replacement =
+                                Some(syn::parse_quote!({ #ident = #base; #ident.#member }));
+                        }
+                    }
                 } else {
+                    self.place = true;
                     self.expr(&mut f.base);
                 }
             }
@@ -282,12 +312,15 @@ impl<'e> Walk<'e> {
                 // be borrowed across the later `.await`. (If the method takes `self` under a
                 // name that does not say so, the hidden local is moved: `consumes(..)` tells.)
                 let held = self.in_awaited > 0
-                    && self.pure_so_far
                     && matches!(&*m.receiver, Expr::Await(_))
                     && !crate::analyse::method_consumes(self.receivers, m);
                 if held {
-                    self.take(&mut m.receiver);
+                    let receiver = &mut *m.receiver;
+                    if let Some(ident) = self.take(receiver, true) {
+                        *receiver = syn::parse_quote!((*{ #ident = #receiver; &mut #ident }));
+                    }
                 } else {
+                    self.place = true;
                     self.expr(&mut m.receiver);
                 }
                 for arg in &mut m.args {
@@ -340,33 +373,71 @@ impl<'e> Walk<'e> {
                     self.expr(e);
                 }
             }
+            Expr::Struct(st) => {
+                for field in &mut st.fields {
+                    self.expr(&mut field.expr);
+                }
+                if let Some(rest) = &mut st.rest {
+                    self.expr(rest);
+                }
+            }
             Expr::Index(i) => {
+                self.place = true;
                 self.expr(&mut i.expr);
                 self.expr(&mut i.index);
                 self.pure_so_far = false;
             }
             _ => self.pure_so_far = false,
         }
+        if let Some(replacement) = replacement {
+            *expr = replacement;
+        }
     }
 
     /// Whether `value`, the operand of `&` or a field's base, is a temporary to hold: a value
-    /// (not a place or a promoted constant) inside an awaited expression, with nothing
-    /// impure evaluated before it.
+    /// (not a place or a promoted constant) inside an awaited expression.
     fn holds(&self, value: &Expr) -> bool {
         let mut value = value;
         while let Expr::Paren(p) = value {
             value = &p.expr;
         }
         self.in_awaited > 0
-            && self.pure_so_far
             && matches!(
                 value,
                 Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_) | Expr::Macro(_)
             )
     }
 
-    fn take(&mut self, value: &'e mut Expr) {
-        self.taken.push(Taken(value));
+    /// Holds the temporary `value` in a hidden local. With nothing impure evaluated before it,
+    /// it is made before the statement (`let __temporaryN = value;`) and the local takes its
+    /// place: `None`. Inside such a value it is made where it is: the local is declared
+    /// before the statement (`mutable` if it is to be borrowed so) and
+    /// returned, and the caller assigns it in place and uses it as rustc uses the temporary
+    /// (`{ __temporaryN = value; &__temporaryN }`, `{ __temporaryN = value; __temporaryN.n }`).
+    /// The temporaries inside it are held first: they are made, and declared, before it.
+    fn take(&mut self, value: &mut Expr, mutable: bool) -> Option<syn::Ident> {
+        let before = self.pure_so_far;
+        let in_hoisted = self.in_hoisted;
+        self.pure_so_far = false;
+        self.in_hoisted |= before;
+        self.expr(value);
+        self.in_hoisted = in_hoisted;
+        if !before && !in_hoisted {
+            // (The lowering holds what the statement made before it in temporaries of its
+            // own, which would drop before this one: not held here.)
+            return None;
+        }
+        let ident = hidden(&format!("__temporary{}", self.count));
+        self.count += 1;
+        if before {
+            let taken = std::mem::replace(value, syn::parse_quote!(#ident));
+            self.lets.push(syn::parse_quote!(let #ident = #taken;));
+            self.pure_so_far = true;
+            return None;
+        }
+        let mutability = mutable.then(|| quote::quote!(mut));
+        self.lets.push(syn::parse_quote!(let #mutability #ident;));
+        Some(ident)
     }
 }
 

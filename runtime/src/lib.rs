@@ -195,9 +195,10 @@
 //!   Where the method takes `&mut self` and the receiver's type is `Send` but not `Sync`
 //!   (`v.push(f().await)` on a `Vec<Cell<u32>>`), rustc's `&mut` is `Send` and the marker is
 //!   not: the name of the method does not tell which it takes.
-//! - A temporary inside a struct literal that is itself held across an `.await` (`f((S { d,
-//!   n: (T { e, n: g().await }).n }).n).await`: the inner `T`) drops when the outer literal is
-//!   built; rustc keeps it to the end of the statement. Bind the inner value first.
+//! - A `for` head that keeps a value it borrows across the loop's `.await`s (`for x in
+//!   make().iter()`, `for x in m.lock().unwrap().iter()`): the temporary the iterator borrows
+//!   is in the state, which moves (E0505 in the expansion; E0716 for a method's result). Bind
+//!   the value to a local first.
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement. (The owned value at the root of the chain is kept.)

@@ -183,6 +183,37 @@ async fn field_of_a_temporary_statement() {
     note("after");
 }
 
+// Found by the generator (seed 1): the temporaries a held temporary is made of are held
+// too, made where they are (after `h1`, around an `.await`), and dropped after it.
+#[visible_async(compiler = temporaries_inside_a_held_temporary_rustc)]
+async fn temporaries_inside_a_held_temporary() -> u32 {
+    val(
+        1,
+        (Holder {
+            d: D::new("h1"),
+            n: (Holder {
+                d: D::new("h2"),
+                n: val(2, 8).await,
+            })
+            .n,
+        })
+        .n,
+    )
+    .await
+}
+
+#[visible_async(compiler = borrowed_temporary_inside_a_held_temporary_rustc)]
+async fn borrowed_temporary_inside_a_held_temporary() -> usize {
+    measure_d(
+        &(Holder {
+            d: D::new("h"),
+            n: u32::try_from(measure_d(&D::new("inner")).await).unwrap_or(0),
+        })
+        .d,
+    )
+    .await
+}
+
 #[test]
 fn temporaries_of_an_awaited_expression_live_to_the_end_of_the_statement() {
     assert_equivalent(
@@ -200,6 +231,14 @@ fn temporaries_of_an_awaited_expression_live_to_the_end_of_the_statement() {
     assert_equivalent(
         |l| with(l, field_of_a_temporary_statement),
         |l| with(l, field_of_a_temporary_statement_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, temporaries_inside_a_held_temporary),
+        |l| with(l, temporaries_inside_a_held_temporary_rustc),
+    );
+    assert_equivalent(
+        |l| with(l, borrowed_temporary_inside_a_held_temporary),
+        |l| with(l, borrowed_temporary_inside_a_held_temporary_rustc),
     );
 }
 

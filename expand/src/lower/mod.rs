@@ -626,11 +626,14 @@ impl<'a> Lowerer<'a> {
             .rev()
             .find(|f| matches!(f, Frame::Scope { .. }))
         {
-            slots.push(Slot {
-                key,
-                ident,
-                mutable,
-            });
+            insert_slot(
+                slots,
+                Slot {
+                    key,
+                    ident,
+                    mutable,
+                },
+            );
         }
     }
 
@@ -2588,6 +2591,24 @@ pub(super) fn expr_nodes(an: &Analysis, exprs: &[Expr]) -> std::collections::Has
 }
 
 /// A `let x;` that [`resolve_deferred_lets`] keeps only in arms that mention `x` elsewhere.
+/// Adds `slot` to a scope's slots. A statement's temporaries stay in the order they were made
+/// (their numbers), which is the reverse of their drops, also where resumed code registers an
+/// older one after a newer one.
+fn insert_slot(slots: &mut Vec<Slot>, slot: Slot) {
+    let at = match slot.key {
+        Key::Temp(n) => {
+            let newer = slots
+                .iter()
+                .rev()
+                .take_while(|s| matches!(s.key, Key::Temp(m) if m > n))
+                .count();
+            slots.len() - newer
+        }
+        _ => slots.len(),
+    };
+    slots.insert(at, slot);
+}
+
 /// Whether a `break` in `block` leaves the block labelled `label`.
 fn breaks_to(block: &Block, label: &syn::Lifetime) -> bool {
     fn scan(tokens: TokenStream, label: &syn::Lifetime) -> bool {

@@ -555,7 +555,9 @@ impl Lowerer<'_> {
                 let name = slot.ident.to_string();
                 alive.contains(&name) || !touched.contains(&name) || in_state.contains(&name)
             });
-            slots.extend(moved_in);
+            for slot in moved_in {
+                super::insert_slot(slots, slot);
+            }
         }
         self.from_state.extend(
             held.into_iter()
