@@ -221,7 +221,10 @@ impl Rewrite {
     }
 
     /// `match value { arms }`, an arm awaiting, as
-    /// `match value { __scrutinee => match __scrutinee { arms } }`.
+    /// `match value { __scrutinee => match __scrutinee { arms } }`. With a guard that awaits,
+    /// the `match` is read again when the guard resumes: a computed index of the scrutinee
+    /// (`v[i + 1]`) is bound first, `match i + 1 { __index0 => match v[__index0] { arms } }`,
+    /// in evaluation order; its temporaries live to the end of the `match`, as they would.
     fn bind_scrutinee(m: &syn::ExprMatch) -> Option<Expr> {
         if let [arm] = &m.arms[..]
             && matches!(&arm.pat, syn::Pat::Ident(pi) if pi.subpat.is_none())
@@ -229,13 +232,27 @@ impl Rewrite {
             // Already a binding of the whole value.
             return None;
         }
-        let (root, place) = split_value_root(&m.expr)?;
+        let guard_awaits = m
+            .arms
+            .iter()
+            .any(|arm| matches!(&arm.pat, syn::Pat::Guard(g) if has_await(&g.guard)));
+        let (root, mut place) = match split_value_root(&m.expr) {
+            Some((root, place)) => (Some(root), place),
+            None => (None, (*m.expr).clone()),
+        };
+        let mut indexes = Vec::new();
+        if guard_awaits {
+            bind_indexes(&mut place, &mut indexes);
+        }
+        if root.is_none() && indexes.is_empty() {
+            return None;
+        }
         // Not when the scrutinee must stay whole in a pinned home: an arm borrows it (`ref`)
         // or a guard awaits (its bindings borrow it).
-        let borrowed = m.arms.iter().any(|arm| {
-            crate::borrows::has_ref_binding(&arm.pat)
-                || matches!(&arm.pat, syn::Pat::Guard(g) if has_await(&g.guard))
-        });
+        let borrowed = guard_awaits
+            || m.arms
+                .iter()
+                .any(|arm| crate::borrows::has_ref_binding(&arm.pat));
         let whole = is_scrutinee(&place) && !borrowed;
         let mut rebound = m.clone();
         *rebound.expr = place;
@@ -251,9 +268,39 @@ impl Rewrite {
             }
         }
         let attrs = &m.attrs;
-        let name = scrutinee_name();
         let held = rests.declarations();
-        reparse(quote!(#(#attrs)* match #root { #name => { #(#held)* #rebound } }))
+        let inner = indexes.iter().rev().fold(
+            quote!({ #(#held)* #rebound }),
+            |inner, (name, index)| quote!(match #index { #name => #inner }),
+        );
+        match root {
+            Some(root) => {
+                let name = scrutinee_name();
+                reparse(quote!(#(#attrs)* match #root { #name => #inner }))
+            }
+            None => reparse(quote!(#(#attrs)* #inner)),
+        }
+    }
+}
+
+/// Replaces the computed indexes of a place (`v[i + 1]`, not `v[2]` or `v[i]`) with hidden
+/// locals `__indexN`, and collects them with their expressions in evaluation order (the
+/// base's first).
+fn bind_indexes(place: &mut Expr, indexes: &mut Vec<(syn::Ident, Expr)>) {
+    match place {
+        Expr::Paren(p) => bind_indexes(&mut p.expr, indexes),
+        Expr::Field(f) => bind_indexes(&mut f.base, indexes),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => bind_indexes(&mut u.expr, indexes),
+        Expr::Index(i) => {
+            bind_indexes(&mut i.expr, indexes);
+            if !matches!(&*i.index, Expr::Lit(_) | Expr::Path(_)) {
+                let name =
+                    syn::Ident::new(&format!("__index{}", indexes.len()), Span::mixed_site());
+                let index = std::mem::replace(&mut *i.index, syn::parse_quote!(#name));
+                indexes.push((name, index));
+            }
+        }
+        _ => {}
     }
 }
 

@@ -104,10 +104,9 @@
 //!   (`event_listener::listener!(event => listener);`) and used across an `.await`: the
 //!   transform cannot see it; a spanned error at the macro says to declare it with a `let`.
 //!   (Pinning macros are understood: see above.)
-//! - An `.await` in the guard of a `match` on an element at a computed index (`v[i + 1]`):
-//!   bind a reference to it first. A closure or `async` block in the guard of an arm after a
-//!   guard that awaits (the resumed `match` runs the later guards again, and two copies would
-//!   be two types): make it before the `match`.
+//! - A closure or `async` block in the guard of an arm after a guard that awaits (the resumed
+//!   `match` runs the later guards again, and two copies would be two types): make it before
+//!   the `match`.
 //! - Recursion: a direct self-call awaited gets rustc's own E0733 ("recursion in an async fn
 //!   requires boxing"); boxed recursion works when the boxed future is coerced to
 //!   `Pin<Box<dyn Future<Output = T> + '_>>` (the state cannot hold a box of its own type, so
@@ -202,6 +201,16 @@
 //! - Temporaries inside a method-call chain before an `.await` in the same statement
 //!   (`m.lock().unwrap().len() + f().await`) are dropped before the `.await`; rustc keeps them to
 //!   the end of the statement. (The owned value at the root of the chain is kept.)
+//!
+//! # Where the compiler's own future is wrong
+//!
+//! rustc 1.95 (and nightly 1.97) miscompile a `match` whose scrutinee is an element indexed by
+//! the builtin operator, bound by value in an arm whose guard awaits: `let a = [8, 13, p]; let i
+//! = 2; match a[i] { n if f().await => n, _ => 0 }` reads another element once the guard
+//! resumes (with a local index, out of bounds: a segfault, in safe code). The visible state
+//! machine reads the element the code names. The side-by-side harness cannot compare such a
+//! function; the generator makes such scrutinees values (`match { a[i] } { .. }`), and the
+//! test `rustc_miscompiles_an_indexed_guard_binding` checks the visible future's value.
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 

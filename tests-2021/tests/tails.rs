@@ -320,3 +320,27 @@ fn tail_temporaries_outlive_the_join_point_after_their_block() {
         |log| tail_temporaries_across_a_join_rustc(log.clone(), params(&log)),
     );
 }
+
+// Found by the generator (seed 11): a block's tail temporaries in an `if let` scrutinee live
+// to the end of the `if let` in edition 2021, across the `.await`s of its body (they were
+// dropped at the end of the block).
+#[visible_async(compiler = block_tail_in_a_scrutinee_rustc)]
+#[allow(unused_parens)] // the parenthesized block is the case
+async fn block_tail_in_a_scrutinee(log: Log) -> usize {
+    let mut total = 0;
+    if let Some(n) = ({
+        log.push("in the block");
+        made(&log, "t").len().checked_sub(1)
+    }) {
+        yield_now().await;
+        log.push("in the body");
+        total += n;
+    }
+    log.push("after");
+    total
+}
+
+#[test]
+fn tail_temporaries_of_a_scrutinee_block_live_to_the_end_of_the_if_let() {
+    assert_equivalent(block_tail_in_a_scrutinee, block_tail_in_a_scrutinee_rustc);
+}

@@ -324,3 +324,109 @@ fn guards_awaiting_on_paths_and_struct_literal_fields() {
         );
     }
 }
+
+// Found by the generator (seed 1 and seed 11; refused before): a guard that awaits on an
+// element at a computed index. The `match` reads its scrutinee again when the guard resumes,
+// so the index is computed once, first, and kept (its temporaries live to the end of the
+// `match`, as the scrutinee's do); indexes are computed base first.
+mod computed_index_under_an_awaiting_guard {
+    use super::ambient::{D, note, val, with};
+    use visible_async::harness::assert_equivalent;
+    use visible_async::visible_async;
+
+    fn at(name: &'static str, i: usize) -> usize {
+        note(format!("index {name}"));
+        i
+    }
+
+    #[visible_async(compiler = element_at_a_computed_index_rustc)]
+    async fn element_at_a_computed_index(v: Vec<u32>, i: usize) -> u32 {
+        match v[at("i", i) + 1] {
+            n if val(1, n > 2).await => n,
+            n if val(1, n > 1).await => n + 10,
+            _ => 0,
+        }
+    }
+
+    #[visible_async(compiler = index_with_a_temporary_rustc)]
+    async fn index_with_a_temporary(v: Vec<u32>) -> u32 {
+        let n = match v[D::new("t").len() % 2] {
+            n if val(1, n > 2).await => n,
+            _ => 0,
+        };
+        note("after");
+        n
+    }
+
+    #[visible_async(compiler = nested_computed_indexes_rustc)]
+    async fn nested_computed_indexes(m: Vec<Vec<u32>>) -> u32 {
+        match m[at("row", 1)][at("column", 0)] {
+            n if val(1, n > 0).await => n,
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn a_computed_index_is_computed_once_before_the_guard() {
+        for i in 0..2 {
+            assert_equivalent(
+                |l| with(l, || element_at_a_computed_index(vec![1, 2, 3], i)),
+                |l| with(l, || element_at_a_computed_index_rustc(vec![1, 2, 3], i)),
+            );
+        }
+        assert_equivalent(
+            |l| with(l, || index_with_a_temporary(vec![1, 5])),
+            |l| with(l, || index_with_a_temporary_rustc(vec![1, 5])),
+        );
+        assert_equivalent(
+            |l| with(l, || nested_computed_indexes(vec![vec![1], vec![4, 2]])),
+            |l| {
+                with(l, || {
+                    nested_computed_indexes_rustc(vec![vec![1], vec![4, 2]])
+                })
+            },
+        );
+    }
+}
+
+// rustc itself gets this shape wrong (1.95.0 stable and 1.97 nightly): a by-value binding,
+// with a guard that awaits, of an element indexed by the builtin operator reads another
+// element after the guard resumes, or out of bounds (a segfault with a local index). The
+// generator found it (seed 1, 2021-1/g92); the compiler's future is no reference here, so the
+// visible one is checked against the value the code means.
+mod rustc_miscompiles_an_indexed_guard_binding {
+    use super::ambient::{val, with};
+    use visible_async::block_on;
+    use visible_async::harness::Log;
+    use visible_async::visible_async;
+
+    #[visible_async]
+    async fn element_of_a_local_array(p: u32) -> u32 {
+        let a = [8_u32, 13, p];
+        let i = 2;
+        match a[i] {
+            n if val(1, true).await => n,
+            _ => 0,
+        }
+    }
+
+    #[visible_async]
+    async fn element_of_an_array_value(p: u32) -> u32 {
+        match [8_u32, val(1, 13_u32).await, p][14 % 3] {
+            n if val(1, n > 1).await => n,
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn the_visible_future_reads_the_element_the_code_names() {
+        assert_eq!(
+            with(Log::new(), || block_on(element_of_a_local_array(3))),
+            3
+        );
+        assert_eq!(
+            with(Log::new(), || block_on(element_of_an_array_value(3))),
+            3
+        );
+    }
+}

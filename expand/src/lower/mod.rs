@@ -1184,7 +1184,7 @@ impl<'a> Lowerer<'a> {
     /// join point after the block (`joined`), which the generated code passes through.
     /// (Not a labelled block that a `break` leaves: the temporaries would be made on one path
     /// only.)
-    fn tail_outlives_block(&self, b: &syn::ExprBlock, joined: bool) -> bool {
+    pub(super) fn tail_outlives_block(&self, b: &syn::ExprBlock, joined: bool) -> bool {
         (self.await_follows || joined)
             && b.label
                 .as_ref()
@@ -1594,7 +1594,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A block whose tail's temporaries outlive it (see [`Lowerer::hoist_tail_temporaries`]).
-    fn lower_block_with_outliving_tail(
+    pub(super) fn lower_block_with_outliving_tail(
         &mut self,
         expr: &Expr,
         b: &syn::ExprBlock,
@@ -2090,8 +2090,8 @@ impl<'a> Lowerer<'a> {
             self.errors.push(syn::Error::new(
                 scrutinee.span(),
                 "#[visible_async] cannot read this scrutinee again when the `.await` in a guard \
-                 resumes (an element at a computed index): bind it to a local first, \
-                 `let value = &v[i + 1]; match value { ... }`",
+                 resumes: bind a reference to it to a local first, \
+                 `let value = &..; match value { ... }`",
             ));
             return false;
         };

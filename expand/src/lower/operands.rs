@@ -371,6 +371,15 @@ impl Lowerer<'_> {
         if let Expr::Macro(m) = expr {
             return self.materialize_macro(expr, &m.mac);
         }
+        // Before edition 2024 a block's tail temporaries are the statement's too.
+        if let Expr::Block(b) = expr
+            && self.tail_outlives_block(b, true)
+        {
+            return match self.lower_block_with_outliving_tail(expr, b, None, Ctx::Value) {
+                Flow::Value(s, v) => (s, v),
+                Flow::Diverges(s) => (s, quote!(::core::unreachable!())),
+            };
+        }
         let Some(children) = operands(expr) else {
             return (Vec::new(), self.verbatim(expr));
         };

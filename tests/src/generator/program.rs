@@ -248,6 +248,11 @@ struct Gen<'a> {
     ret: Ty,
     in_async: bool,
     in_guard: bool,
+    /// Making a formatting macro's argument after the first: the earlier ones are borrowed
+    /// until the macro is done, so no local may be moved or assigned.
+    in_later_format_arg: bool,
+    /// The `match` being made has an arm that binds the scrutinee by value and has a guard.
+    guarded_binding: bool,
     /// A `D` temporary is alive until the end of the current statement.
     taint: bool,
     budget: usize,
@@ -269,6 +274,8 @@ impl<'a> Gen<'a> {
             ret,
             in_async: false,
             in_guard: false,
+            in_later_format_arg: false,
+            guarded_binding: false,
             taint: false,
             budget: 0,
             ids: 0,
@@ -373,12 +380,30 @@ impl<'a> Gen<'a> {
             && l.frozen == 0
             && !l.fixed
             && l.loop_depth == self.loop_depth
-            && !self.in_guard
+            && !self.everything_borrowed()
     }
 
     fn mutable(&self, at: (usize, usize)) -> bool {
         let l = &self.scopes[at.0][at.1];
-        l.mutable && at.0 >= self.barrier && l.frozen == 0 && !l.fixed && !self.in_guard
+        l.mutable
+            && at.0 >= self.barrier
+            && l.frozen == 0
+            && !l.fixed
+            && !self.everything_borrowed()
+    }
+
+    /// In a guard (the scrutinee is borrowed) or a later argument of a formatting macro (the
+    /// earlier ones are): nothing may be moved or assigned.
+    fn everything_borrowed(&self) -> bool {
+        self.in_guard || self.in_later_format_arg
+    }
+
+    /// A formatting macro's argument after the first.
+    fn later_format_arg(&mut self, ty: Ty, d: usize) -> String {
+        let saved = std::mem::replace(&mut self.in_later_format_arg, true);
+        let e = self.expr(ty, Pos::Macro, d);
+        self.in_later_format_arg = saved;
+        e
     }
 
     fn find(&mut self, pred: impl Fn(&Self, (usize, usize)) -> bool) -> Option<(usize, usize)> {
@@ -838,7 +863,7 @@ impl<'a> Gen<'a> {
             7 if self.on("strings") => {
                 self.mark("strings");
                 let a = self.expr(Ty::U32, Pos::Macro, d);
-                let b = self.expr(Ty::Bool, Pos::Macro, d);
+                let b = self.later_format_arg(Ty::Bool, d);
                 format!("format!(\"{{}}-{{}}\", {a}, {b}).len()")
             }
             _ => self.literal(Ty::Usize),
@@ -912,7 +937,7 @@ impl<'a> Gen<'a> {
         match self.rng.below(6) {
             0 if depth > 0 => {
                 let a = self.expr(Ty::U32, Pos::Macro, d);
-                let b = self.expr(Ty::Usize, Pos::Macro, d);
+                let b = self.later_format_arg(Ty::Usize, d);
                 format!("format!(\"{{}}/{{}}\", {a}, {b})")
             }
             1 => {
@@ -1170,6 +1195,7 @@ impl<'a> Gen<'a> {
             .rng
             .pick(&[Ty::U32, Ty::U32, Ty::Usize, Ty::Bool, Ty::OptU32]);
         let scrutinee = self.expr(scrutinee_ty, Pos::Scrutinee, d);
+        let outer_guarded_binding = std::mem::take(&mut self.guarded_binding);
         let mut arms = String::new();
         let arm = |g: &mut Self, pattern: &str, bind: Option<(&str, Ty)>, guard: bool| {
             g.push_scope();
@@ -1177,6 +1203,7 @@ impl<'a> Gen<'a> {
                 g.declare(name, ty, false, false);
             }
             let guard = if guard && g.take("match_guards") {
+                g.guarded_binding |= bind.is_some();
                 g.in_guard = true;
                 let e = g.expr(Ty::Bool, Pos::Guard, d);
                 g.in_guard = false;
@@ -1244,6 +1271,17 @@ impl<'a> Gen<'a> {
                 arms.push_str(&a);
             }
         }
+        // rustc 1.95 (and nightly 1.97) miscompile a by-value binding with an awaiting guard
+        // on a place indexed by the builtin operator (`match a[i] { n if f().await => n, .. }`
+        // reads a wrong element, or out of bounds): the compiler's future is not a reference
+        // there (see the runtime docs). Such a scrutinee is made a value.
+        let scrutinee = if std::mem::replace(&mut self.guarded_binding, outer_guarded_binding)
+            && scrutinee.trim_end().ends_with(']')
+        {
+            format!("{{ {scrutinee} }}")
+        } else {
+            scrutinee
+        };
         format!("match {scrutinee} {{\n{arms}}}")
     }
 
@@ -1349,7 +1387,7 @@ impl<'a> Gen<'a> {
                 }
                 27 => {
                     let a = self.expr(Ty::U32, Pos::Macro, d);
-                    let b = self.expr(Ty::Usize, Pos::Macro, d);
+                    let b = self.later_format_arg(Ty::Usize, d);
                     let f = self.fresh("f");
                     Some(format!("log(format!(\"{f} {{}} {{}}\", {a}, {b}));"))
                 }
@@ -1459,7 +1497,10 @@ impl<'a> Gen<'a> {
             l.state == State::Init
                 && ((g.mutable(at)
                     && matches!(l.ty, Ty::U32 | Ty::Usize | Ty::I64 | Ty::Str | Ty::VecU32))
-                    || (l.ty == Ty::MutStr && at.0 >= g.barrier && l.frozen == 0 && !g.in_guard)
+                    || (l.ty == Ty::MutStr
+                        && at.0 >= g.barrier
+                        && l.frozen == 0
+                        && !g.everything_borrowed())
                     || (l.ty == Ty::Cell && at.0 >= g.barrier))
         })?;
         let name = self.name_of(at);
