@@ -189,6 +189,11 @@ pub struct Analysis {
     moved_paths: HashMap<NodeId, (u32, Vec<u32>)>,
     /// Loop start to loop end, by position.
     loop_ends: HashMap<u32, u32>,
+    /// Fields of locals used by value (`request.body` in `let body = request.body;`), by the
+    /// field expression's node: the local, the fields from it, and the position. A moved
+    /// field leaves the rest of the local where it is (or a `Copy` one is copied: the syntax
+    /// does not tell which).
+    pub field_moves: HashMap<NodeId, (usize, Vec<syn::Member>, u32)>,
     /// Every `break` and `continue`, as (its position, the start and the end of the loop or
     /// block it leaves): what lies between it and the end does not run after it.
     jumps: Vec<(u32, u32, u32)>,
@@ -263,6 +268,20 @@ impl Analysis {
             return used_after;
         }
         !moved || used_after
+    }
+
+    /// Whether a field of binding `b` may have been moved out before point `k`, which keeps
+    /// it: what is left of it is kept (see [`Analysis::field_moves`]).
+    pub fn field_moved_before(&self, b: usize, k: usize) -> bool {
+        let binding = &self.bindings[b];
+        let point = &self.awaits[k];
+        self.field_moves.values().any(|&(moved, _, pos)| {
+            moved == b
+                && ((pos < point.pos && !self.exclusive(binding, point, pos))
+                    || point.loops.iter().any(|&(start, end)| {
+                        binding.decl_pos < start && (start..=end).contains(&pos)
+                    }))
+        })
     }
 
     /// Whether binding `b`, in scope at point `k`, is moved out before it but was borrowed
@@ -768,14 +787,14 @@ impl Analysis {
                 });
         };
         let rest = between(point.pos, end + 1);
-        let after = between(end, u32::MAX);
-        let outer: Vec<_> = events
-            .iter()
-            .copied()
-            .filter(|&(pos, _)| pos < start)
-            .collect();
         let next = between(start - 1, point.pos + 1);
-        if reads(&[&rest, &next]) || reads(&[&rest, &after, &outer]) {
+        // A path that leaves the loop where it ends: what it met decides, or else what
+        // follows the loop (in the loops around it, their own next iterations).
+        let then_leaves = |path: &[&[(u32, Event)]]| match decide_in(None, &path.concat()) {
+            Some(read) => read,
+            None => exit(start, end),
+        };
+        if reads(&[&rest, &next]) || then_leaves(&[&rest]) {
             return true;
         }
         // A jump, in the rest of this iteration or early in the next one, skips what lies
@@ -787,10 +806,10 @@ impl Analysis {
                 let before = [before, &between(from, jump)].concat();
                 if te < end {
                     let on = between(te, end + 1);
-                    reads(&[&before, &on, &next]) || reads(&[&before, &on, &after, &outer])
+                    reads(&[&before, &on, &next]) || then_leaves(&[&before, &on])
                 } else if (ts, te) == (start, end) {
                     let continues = self.continues.contains(&jump);
-                    (continues && reads(&[&before, &next])) || reads(&[&before, &after, &outer])
+                    (continues && reads(&[&before, &next])) || then_leaves(&[&before])
                 } else {
                     match decide_in(None, &before) {
                         Some(read) => read,
@@ -1342,7 +1361,16 @@ impl Walker<'_> {
             }
             Expr::Field(f) => {
                 self.pass_borrow(expr, &f.base);
-                self.expr(&f.base, Ctx::Place)
+                let any = self.expr(&f.base, Ctx::Place);
+                if ctx == Ctx::Move
+                    && self.closure_depth == 0
+                    && let Some((root, members)) = field_path(expr)
+                    && let Some(&b) = self.an.uses.get(&node_id(root))
+                {
+                    let pos = self.pos;
+                    self.an.field_moves.insert(node_id(expr), (b, members, pos));
+                }
+                any
             }
             Expr::Index(i) => {
                 self.borrow(&i.expr);
@@ -2067,6 +2095,21 @@ pub fn guard_scrutinee_root(expr: &Expr) -> Option<&syn::ExprPath> {
         Expr::Index(i) if matches!(&*i.index, Expr::Lit(_) | Expr::Path(_)) => {
             guard_scrutinee_root(&i.expr)
         }
+        _ => None,
+    }
+}
+
+/// A field expression down to a local (`a.b.c`, parentheses allowed): the local's path and the
+/// fields, outermost last.
+pub fn field_path(expr: &Expr) -> Option<(&syn::ExprPath, Vec<syn::Member>)> {
+    match expr {
+        Expr::Field(f) => {
+            let (root, mut members) = field_path(&f.base)?;
+            members.push(f.member.clone());
+            Some((root, members))
+        }
+        Expr::Paren(p) => field_path(&p.expr),
+        Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => Some((p, Vec::new())),
         _ => None,
     }
 }

@@ -247,8 +247,10 @@ pub fn emit(
             let ty = types.get(field.key, &field.name);
             let fname = &field.name;
             let shown = crate::receiver::shown(&fname.to_string()).to_string();
-            if field.homed {
-                let guard = quote!(::visible_async::__private::HomeGuard<#ty>);
+            if field.homed() {
+                let remains = (field.homing == crate::lower::Homing::Parted)
+                    .then(|| quote!(, ::visible_async::__private::Parts<#ty>));
+                let guard = quote!(::visible_async::__private::HomeGuard<#ty #remains>);
                 decls.push(quote!(#fname: #guard));
                 layout.push((shown, guard, quote!(Guard)));
             } else {
@@ -261,7 +263,7 @@ pub fn emit(
             .iter()
             .filter(|f| matches!(f.key, Key::Binding(_)))
             .map(|f| {
-                if f.homed {
+                if f.homed() {
                     let name = f.name.to_string();
                     format!("`{}` (in its pinned home)", crate::receiver::shown(&name))
                 } else {
@@ -567,7 +569,8 @@ pub fn emit(
 /// `mut` where the resume code binds a saved value mutably: a home's guard, or a mutable local
 /// bound under its own name.
 fn binding_mutability(f: &Field) -> Option<TokenStream> {
-    (f.homed || (f.mutable && !f.rebound && matches!(f.key, Key::Binding(_)))).then(|| quote!(mut))
+    (f.homed() || (f.mutable && !f.rebound && matches!(f.key, Key::Binding(_))))
+        .then(|| quote!(mut))
 }
 
 /// An arm's code after its values are taken out of the state (`take`). One that ends with the

@@ -12,7 +12,7 @@ pub use pin_project_lite::pin_project;
 mod awaitee;
 mod home;
 pub use awaitee::Awaitee;
-pub use home::{Home, HomeGuard, Occupied};
+pub use home::{Home, HomeGuard, Occupied, Parts, Remains, Whole};
 
 pub use crate::inspect::{AwaitPoint, FieldKind, FieldLayout, VariantLayout};
 

@@ -149,10 +149,15 @@
 //!   `|| drop(v)` does), and is made `move` for it: a `Copy` value, which the original
 //!   borrows, is copied into the closure instead (the same value: nothing can change it
 //!   while the closure lives, and nothing reads it after).
-//! - A partial move out of a local (`let body = request.body;`) is not tracked: the local is
-//!   still stored across a later `.await` (E0382, "use of partially moved value"). A `let`
-//!   pattern that leaves parts behind (`let (q, _) = t;`) is handled, unless `t` is read again
-//!   after it (`t.1.len()`): then `t` is dropped whole at the next `.await`.
+//! - A field moved out of a local that lives across a later `.await` (`let body =
+//!   request.body;`, `for c in s.channels`) leaves the local in a pinned home that records the
+//!   field as moved and drops the rest where rustc does. Whether the field is `Copy` is not in
+//!   the tokens, so a field read by value (`let id = request.id;`) homes the local too (the
+//!   home's size, and the value stays to the end of its scope, as a moved-from one would).
+//!   Not inside closures, and not an assignment to a field that contains a moved one (`x.a =
+//!   ..` after `x.a.b` moved: a spanned error). A `let` pattern that leaves parts behind (`let
+//!   (q, _) = t;`) is handled, unless `t` is read again after it (`t.1.len()`): then `t` is
+//!   dropped whole at the next `.await`.
 //! - A temporary receiver with its future (`t().m().await`) is held in an `async` block
 //!   around the call, a compiler future: the state shows the block, not `m`'s future. Its
 //!   temporaries drop when the call completes, at the end of the statement, but in a block's

@@ -1184,3 +1184,43 @@ fn a_typed_local_declared_again_keeps_its_type() {
         );
     }
 }
+
+// Found by the generator (seed 13): leaving an inner loop, the code goes on in the outer one,
+// whose next iteration reads the local before the assignment that follows the outer loop (the
+// rest of the path is the outer loop's, not the code after it; E0381 inside the expansion).
+#[visible_async(compiler = inner_loop_left_into_the_next_outer_iteration_rustc)]
+async fn inner_loop_left_into_the_next_outer_iteration((first, _): (u32, D), mut p: u32) -> u32 {
+    p = {
+        let mut n = 0_u32;
+        loop {
+            n += 1;
+            if n > 1 {
+                break first + 1;
+            }
+            for _ in 0..p % 4 {
+                note("for");
+            }
+            let mut stack = vec![2_u32];
+            while let Some(x) = stack.pop() {
+                val(1, x).await;
+            }
+        }
+    };
+    p
+}
+
+#[test]
+fn leaving_an_inner_loop_goes_on_in_the_outer_one() {
+    assert_equivalent(
+        |l| {
+            with(l, || {
+                inner_loop_left_into_the_next_outer_iteration((3, D("p")), 5)
+            })
+        },
+        |l| {
+            with(l, || {
+                inner_loop_left_into_the_next_outer_iteration_rustc((3, D("p")), 5)
+            })
+        },
+    );
+}

@@ -116,10 +116,27 @@ pub struct Field {
     /// hidden one that an inner scope moves into the user's identifier.
     pub binding: syn::Ident,
     pub mutable: bool,
-    /// The field holds the guard of the value's pinned home, not the value.
-    pub homed: bool,
+    /// Whether the field holds the guard of the value's pinned home, not the value.
+    pub homing: Homing,
     /// `binding` is a hidden name, moved into the user's identifier by an inner scope.
     pub rebound: bool,
+}
+
+/// What a state's field holds of a local.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Homing {
+    /// The value itself.
+    Value,
+    /// The guard of its pinned home (`HomeGuard<T>`).
+    Whole,
+    /// The guard of a home from which fields may be moved out (`HomeGuard<T, Parts<T>>`).
+    Parted,
+}
+
+impl Field {
+    pub fn homed(&self) -> bool {
+        self.homing != Homing::Value
+    }
 }
 
 // Independent facts about the function and the code being generated, not a state machine.
@@ -130,6 +147,9 @@ pub struct Lowerer<'a> {
     /// Bindings that live in a pinned home (see `visible_async::__private::Home`), with the
     /// identifier of their guard.
     guards: HashMap<usize, syn::Ident>,
+    /// Homed bindings whose fields are moved out one by one: the fields moved (the paths from
+    /// the binding), each numbered by its place in the list, its bit.
+    parted: HashMap<usize, Vec<Vec<syn::Member>>>,
     /// Bindings found to need a home (something kept across an `.await` may borrow them),
     /// for the next lowering.
     /// Locals found to need a pinned home, with why (for the expansion's docs).
@@ -261,6 +281,7 @@ impl<'a> Lowerer<'a> {
             an,
             borrows,
             guards: HashMap::new(),
+            parted: HashMap::new(),
             needs_home: HashMap::new(),
             key_nodes: HashMap::new(),
             enum_name,
@@ -310,6 +331,17 @@ impl<'a> Lowerer<'a> {
             self.field_name(Key::Binding(b), &ident);
             let guard = self.binding_ident(Key::Binding(b), &ident);
             self.guards.insert(b, guard);
+        }
+        let mut moves: Vec<&(usize, Vec<syn::Member>, u32)> =
+            self.an.field_moves.values().collect();
+        moves.sort_by_key(|&&(_, _, pos)| pos);
+        for (b, members, _) in moves {
+            if self.guards.contains_key(b) {
+                let paths = self.parted.entry(*b).or_default();
+                if !paths.contains(members) {
+                    paths.push(members.clone());
+                }
+            }
         }
     }
 
@@ -382,9 +414,14 @@ impl<'a> Lowerer<'a> {
         let homes = hidden("__homes");
         let field = &self.field_names[&Key::Binding(b)];
         let slot = quote!(#homes.as_mut().project().#field);
+        let (new, uninit) = if self.parted.contains_key(&b) {
+            (quote!(new_parted), quote!(uninit_parted))
+        } else {
+            (quote!(new), quote!(uninit))
+        };
         let fill = value.map_or_else(
-            || quote!(::visible_async::__private::HomeGuard::uninit(#slot)),
-            |value| quote!(::visible_async::__private::HomeGuard::new(#slot, #value)),
+            || quote!(::visible_async::__private::HomeGuard::#uninit(#slot)),
+            |value| quote!(::visible_async::__private::HomeGuard::#new(#slot, #value)),
         );
         quote! {
             // SAFETY: each home is filled by one guard at a time; the state, which holds the
@@ -399,7 +436,7 @@ impl<'a> Lowerer<'a> {
     fn note_borrows(&mut self, k: usize, fields: &[Field]) {
         for field in fields {
             if let Key::Binding(b) = field.key
-                && !field.homed
+                && !field.homed()
                 && self.an.is_pinned(b)
             {
                 self.needs_home.entry(b).or_insert_with(|| {
@@ -443,7 +480,7 @@ impl<'a> Lowerer<'a> {
         // a dangling reference. In a home it is not moved, only dropped in place.
         for field in fields {
             if let Key::Binding(b) = field.key
-                && !field.homed
+                && !field.homed()
                 && !self.an.is_mentioned_after(b, k)
                 && !self.an.is_scrutinee_moved_by_arms(b)
                 && !self.borrows.of_binding(b).is_empty()
@@ -476,6 +513,11 @@ impl<'a> Lowerer<'a> {
                         found.push((
                             b,
                             "moved or assigned on one path only: its guard is the drop flag",
+                        ));
+                    } else if kept && self.an.field_moved_before(b, k) {
+                        found.push((
+                            b,
+                            "a field of it may be moved out before this point: what is left stays in its home, as rustc keeps it",
                         ));
                     } else if !kept && self.an.borrowed_then_moved(b, k) {
                         found.push((b, "borrowed before it is moved: rustc keeps its place (and its type's auto traits) to the end of its scope"));
@@ -764,7 +806,11 @@ impl<'a> Lowerer<'a> {
                 name,
                 binding,
                 mutable: slot.mutable || guard.is_some(),
-                homed: guard.is_some(),
+                homing: match (&guard, slot.key) {
+                    (None, _) => Homing::Value,
+                    (Some(_), Key::Binding(b)) if self.parted.contains_key(&b) => Homing::Parted,
+                    (Some(_), _) => Homing::Whole,
+                },
                 rebound,
             });
         }
@@ -1222,7 +1268,13 @@ impl<'a> Lowerer<'a> {
         if let Some(ty) = ty {
             // Keep the written type: `let x: T;` becomes a guard of a `T`.
             let guard = &self.guards[&b];
-            out.extend(quote!(let _: &::visible_async::__private::HomeGuard<#ty> = &#guard;));
+            let remains = self
+                .parted
+                .contains_key(&b)
+                .then(|| quote!(, ::visible_async::__private::Parts<#ty>));
+            out.extend(
+                quote!(let _: &::visible_async::__private::HomeGuard<#ty #remains> = &#guard;),
+            );
         }
         Some(out)
     }

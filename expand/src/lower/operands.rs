@@ -363,6 +363,10 @@ impl Lowerer<'_> {
     /// value) bound to hidden locals, so that they are kept across the `.await` and dropped at
     /// the end of the statement, as rustc does.
     pub(super) fn materialize(&mut self, expr: &Expr) -> (Vec<TokenStream>, TokenStream) {
+        // A field moved out of a local with parts is read out of its home as it is.
+        if self.part_of(expr).is_some() {
+            return (Vec::new(), self.verbatim(expr));
+        }
         // Parentheses make no scope: `(t().len()) + f().await` keeps `t()` to the end too.
         if let Expr::Paren(p) = expr {
             let (stmts, value) = self.materialize(&p.expr);

@@ -15,7 +15,9 @@ use crate::macros;
 impl Lowerer<'_> {
     pub(super) fn verbatim(&mut self, original: &Expr) -> TokenStream {
         let mut expr = original.clone();
-        self.apply_renames(|v| v.visit_expr(original), |v| v.visit_expr_mut(&mut expr));
+        let errors =
+            self.apply_renames(|v| v.visit_expr(original), |v| v.visit_expr_mut(&mut expr));
+        self.errors.extend(errors);
         let mut rewrite = Rewrite {
             lowerer: self,
             inner_loops: Vec::new(),
@@ -26,10 +28,11 @@ impl Lowerer<'_> {
 
     pub(super) fn verbatim_block(&mut self, original: &Block) -> TokenStream {
         let mut block = original.clone();
-        self.apply_renames(
+        let errors = self.apply_renames(
             |v| v.visit_block(original),
             |v| v.visit_block_mut(&mut block),
         );
+        self.errors.extend(errors);
         let mut rewrite = Rewrite {
             lowerer: self,
             inner_loops: Vec::new(),
@@ -40,7 +43,9 @@ impl Lowerer<'_> {
 
     pub(super) fn verbatim_stmt(&mut self, original: &Stmt) -> TokenStream {
         let mut stmt = original.clone();
-        self.apply_renames(|v| v.visit_stmt(original), |v| v.visit_stmt_mut(&mut stmt));
+        let errors =
+            self.apply_renames(|v| v.visit_stmt(original), |v| v.visit_stmt_mut(&mut stmt));
+        self.errors.extend(errors);
         let mut rewrite = Rewrite {
             lowerer: self,
             inner_loops: Vec::new(),
@@ -65,20 +70,24 @@ impl Lowerer<'_> {
     /// A pattern as the generated code writes it (renamed bindings).
     pub(super) fn pat_tokens(&self, original: &Pat) -> TokenStream {
         let mut pat = original.clone();
-        self.apply_renames(|v| v.visit_pat(original), |v| v.visit_pat_mut(&mut pat));
+        // (A pattern assigns no field: nothing to report.)
+        let _ = self.apply_renames(|v| v.visit_pat(original), |v| v.visit_pat_mut(&mut pat));
         pat.to_token_stream()
     }
 
     /// Renames, in a copy of user code, the bindings and uses of renamed locals, and makes the
     /// closures that take what they capture `move` (see `Around::capture_refs`): `collect`
     /// walks the original (whose nodes the analysis knows), `apply` the copy in the same order.
+    /// Returns the errors found on the way.
+    #[must_use]
     fn apply_renames(
         &self,
         collect: impl FnOnce(&mut CollectRenames<'_, '_>),
         apply: impl FnOnce(&mut ApplyRenames),
-    ) {
+    ) -> Vec<syn::Error> {
         let mut collector = CollectRenames {
             lowerer: self,
+            errors: Vec::new(),
             paths: Vec::new(),
             pats: Vec::new(),
             captures: Vec::new(),
@@ -89,6 +98,7 @@ impl Lowerer<'_> {
             taken: std::collections::HashSet::new(),
         };
         collect(&mut collector);
+        let errors = std::mem::take(&mut collector.errors);
         let mut applier = ApplyRenames {
             paths: collector.paths.into_iter().peekable(),
             pats: collector.pats.into_iter(),
@@ -96,6 +106,41 @@ impl Lowerer<'_> {
             around: collector.around.into_iter(),
         };
         apply(&mut applier);
+        errors
+    }
+
+    /// A field of a local with parts (see `HomeGuard::take_part`) moved or assigned here: the
+    /// local's guard, the field's bit, and the fields from the local.
+    pub(super) fn part_of(&self, expr: &Expr) -> Option<(syn::Ident, usize, Vec<syn::Member>)> {
+        let (b, members) = match expr {
+            Expr::Field(_) => {
+                let (root, members) = crate::analyse::field_path(expr)?;
+                (*self.an.uses.get(&node_id(root))?, members)
+            }
+            _ => return None,
+        };
+        let paths = self.parted.get(&b)?;
+        let bit = paths.iter().position(|p| *p == members)?;
+        Some((self.guards.get(&b)?.clone(), bit, members))
+    }
+
+    /// The function that drops what is left of parted local `b` with the fields of the bits it
+    /// is given moved out: it moves them out of the value and forgets them; the rest drops when
+    /// the value goes out of scope.
+    fn drop_rest(&self, b: usize) -> TokenStream {
+        let value = super::hidden("__value");
+        let moved = super::hidden("__moved");
+        let forgets =
+            self.parted
+                .get(&b)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(bit, members)| {
+                    let mask = 1u64 << bit;
+                    quote!(if #moved & #mask != 0 { ::core::mem::forget(#value #(.#members)*); })
+                });
+        quote!(|#value, #moved: u64| { #(#forgets)* })
     }
 
     /// The binding that reaches homed local `b`'s home in the generated code (`HomeGuard::home(&mut x).value` is its
@@ -314,6 +359,20 @@ enum PathFix {
     Take(syn::Ident),
     /// A homed local assigned: `HomeGuard::set(&mut x, value)`.
     Set(syn::Ident),
+    /// A field moved out of a local with parts: `HomeGuard::take_part(&mut x, bit, drop_rest,
+    /// |v| &raw const (*v).field)`.
+    TakePart {
+        guard: syn::Ident,
+        bit: u64,
+        drop_rest: TokenStream,
+        members: Vec<syn::Member>,
+    },
+    /// A moved field of a local with parts assigned: `HomeGuard::restore_part(..)`.
+    RestorePart {
+        guard: syn::Ident,
+        bit: u64,
+        members: Vec<syn::Member>,
+    },
 }
 
 /// Collects, in traversal order, what becomes of every path and binding pattern of user code:
@@ -322,6 +381,7 @@ enum PathFix {
 /// captures.
 struct CollectRenames<'l, 'a> {
     lowerer: &'l Lowerer<'a>,
+    errors: Vec<syn::Error>,
     paths: Vec<PathFix>,
     pats: Vec<Option<syn::Ident>>,
     captures: Vec<Vec<(String, TokenStream)>>,
@@ -386,9 +446,34 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
                         self.paths.push(PathFix::Set(guard.clone()));
                         syn::visit::visit_expr_path(self, p);
                     }
-                    _ => self.visit_expr(&a.left),
+                    _ => {
+                        if let Some((guard, bit, members)) = self.part(&a.left) {
+                            self.paths.push(PathFix::RestorePart {
+                                guard,
+                                bit: 1 << bit,
+                                members,
+                            });
+                        } else {
+                            self.check_not_above_a_part(&a.left);
+                            self.visit_expr(&a.left);
+                        }
+                    }
                 }
                 self.visit_expr(&a.right);
+            }
+            Expr::Field(_) if self.lowerer.an.field_moves.contains_key(&node_id(expr)) => {
+                match self.part(expr) {
+                    Some((guard, bit, members)) => {
+                        let b = self.lowerer.an.field_moves[&node_id(expr)].0;
+                        self.paths.push(PathFix::TakePart {
+                            guard,
+                            bit: 1 << bit,
+                            drop_rest: self.lowerer.drop_rest(b),
+                            members,
+                        });
+                    }
+                    None => syn::visit::visit_expr(self, expr),
+                }
             }
             Expr::Closure(c) => {
                 let by_move = c.capture.is_some();
@@ -477,6 +562,46 @@ impl<'ast> syn::visit::Visit<'ast> for CollectRenames<'_, '_> {
 }
 
 impl CollectRenames<'_, '_> {
+    /// [`Lowerer::part_of`], where the local is reached through its home (not in a closure,
+    /// nor in an arm's guard, where it is plain).
+    fn part(&self, expr: &Expr) -> Option<(syn::Ident, usize, Vec<syn::Member>)> {
+        if self.in_move > 0 || self.in_closure > 0 {
+            return None;
+        }
+        let (root, _) = crate::analyse::field_path(expr)?;
+        let b = *self.lowerer.an.uses.get(&node_id(root))?;
+        if self.unhomed.contains(&b) {
+            return None;
+        }
+        self.lowerer.part_of(expr)
+    }
+
+    /// An assignment to a field that contains a field moved out one by one (`x.a = ..` after
+    /// `x.a.b` moved) would drop the moved field again.
+    fn check_not_above_a_part(&mut self, left: &Expr) {
+        let Some((root, members)) = crate::analyse::field_path(left) else {
+            return;
+        };
+        let Some(b) = self.lowerer.an.uses.get(&node_id(root)) else {
+            return;
+        };
+        let above = self
+            .lowerer
+            .parted
+            .get(b)
+            .into_iter()
+            .flatten()
+            .any(|path| path.len() > members.len() && path[..members.len()] == members[..]);
+        if above && !members.is_empty() {
+            self.errors.push(syn::Error::new(
+                left.span(),
+                "#[visible_async] cannot assign a field after a field inside it was moved out \
+                 across an `.await`: assign the moved field itself, or move the whole field out \
+                 first (`let mut inner = x.a;`)",
+            ));
+        }
+    }
+
     /// An `if` or `while` condition: its `let`s' bindings are plain to its end (see
     /// `visit_expr`).
     fn condition(&mut self, cond: &Expr) {
@@ -591,8 +716,30 @@ impl VisitMut for ApplyRenames {
                 for attr in &mut a.attrs {
                     self.visit_attribute_mut(attr);
                 }
-                let set = self.paths.next_if(|f| matches!(f, PathFix::Set(_)));
-                if let Some(PathFix::Set(guard)) = set {
+                let set = self
+                    .paths
+                    .next_if(|f| matches!(f, PathFix::Set(_) | PathFix::RestorePart { .. }));
+                if let Some(PathFix::RestorePart {
+                    guard,
+                    bit,
+                    members,
+                }) = set
+                {
+                    self.visit_expr_mut(&mut a.right);
+                    let right = &a.right;
+                    let (value, place) = (super::hidden("__value"), super::hidden("__place"));
+                    // The new value first, then the field written over the moved one (or
+                    // assigned, if it was not moved).
+                    *expr = syn::parse_quote!({
+                        let #value = #right;
+                        ::visible_async::__private::HomeGuard::restore_part(
+                            &mut #guard,
+                            #bit,
+                            |#place| &raw mut (*#place) #(.#members)*,
+                            #value,
+                        )
+                    });
+                } else if let Some(PathFix::Set(guard)) = set {
                     self.visit_expr_mut(&mut a.right);
                     let right = &a.right;
                     // `x = value` for a homed `x`: drop the old value in the home (if it is
@@ -629,6 +776,28 @@ impl VisitMut for ApplyRenames {
                         *expr = syn::parse_quote_spanned!(span=> #guard.take());
                     }
                     _ => syn::visit_mut::visit_expr_mut(self, expr),
+                }
+            }
+            // (The fix for a moved field comes before those of the paths inside it, which it
+            // replaces.)
+            Expr::Field(_) if matches!(self.paths.peek(), Some(PathFix::TakePart { .. })) => {
+                if let Some(PathFix::TakePart {
+                    guard,
+                    bit,
+                    drop_rest,
+                    members,
+                }) = self.paths.next()
+                {
+                    let span = expr.span();
+                    let value = super::hidden("__value");
+                    *expr = syn::parse_quote_spanned!(span=>
+                        ::visible_async::__private::HomeGuard::take_part(
+                            &mut #guard,
+                            #bit,
+                            #drop_rest,
+                            |#value| &raw const (*#value) #(.#members)*,
+                        )
+                    );
                 }
             }
             Expr::Closure(_) | Expr::Async(_) => {

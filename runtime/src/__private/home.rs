@@ -24,6 +24,14 @@
 //! [`HomeGuard::uninit`] are `unsafe`, and their caller (the generated code) promises to use
 //! the guard only as the original body uses the local.
 //!
+//! A local whose fields are moved out one by one (`let body = request.body;`) keeps the rest in
+//! its home, as rustc keeps the rest of a partly moved local to the end of its scope: its
+//! guard is a `HomeGuard<T, Parts<T>>`. [`HomeGuard::take_part`] reads a field out and
+//! records it as moved; when the guard drops the value, it forgets the moved fields and drops
+//! the others (a function the generated code writes, which names them), and
+//! [`HomeGuard::restore_part`] puts a field back. Whether the field's type is `Copy` does not
+//! matter: a copied field is still there, and forgetting a `Copy` value does nothing.
+//!
 //! Why [`Occupied`] contains `PhantomPinned`: a `&mut Occupied<T>` is then `&mut` to a `!Unpin`
 //! type, which the aliasing models (Stacked and Tree Borrows, as Miri implements them) do not
 //! treat as unique. Making one for each use does not invalidate the borrows that earlier uses
@@ -82,18 +90,72 @@ impl<T> Home<T> {
 }
 
 /// Owns the value in a [`Home`]: stored in the state wherever the local is alive, and drops
-/// the value when dropped, exactly where the local itself would have been dropped.
-pub struct HomeGuard<T> {
+/// the value when dropped, exactly where the local itself would have been dropped. `R` says
+/// how: whole ([`Whole`]), or what remains of it after fields were moved out ([`Parts`]).
+pub struct HomeGuard<T, R: Remains<T> = Whole> {
     home: NonNull<Home<T>>,
     /// Whether the home holds a value (a local may be declared without one, or moved out).
     live: bool,
+    remains: R,
+}
+
+/// How a [`HomeGuard`] drops its value.
+pub trait Remains<T> {
+    /// Drops the value at `value`, as much of it as is still there, and forgets that any of
+    /// it was moved.
+    ///
+    /// # Safety
+    /// `value` points to an initialized `T` (but for the parts recorded as moved), which is
+    /// not used again.
+    unsafe fn drop_value(&mut self, value: *mut T);
+
+    /// Forgets that any part was moved (the value was moved out whole).
+    fn clear(&mut self);
+}
+
+/// A value dropped whole, in place.
+pub struct Whole;
+
+impl<T> Remains<T> for Whole {
+    #[inline]
+    unsafe fn drop_value(&mut self, value: *mut T) {
+        // SAFETY: the caller's promise.
+        unsafe { core::ptr::drop_in_place(value) }
+    }
+
+    #[inline]
+    fn clear(&mut self) {}
+}
+
+/// A value some fields of which may have been moved out: which ones (a bit each, numbered by
+/// the generated code), and the function that drops the rest of a value with those moved.
+pub struct Parts<T> {
+    moved: u64,
+    drop_rest: Option<fn(T, u64)>,
+}
+
+impl<T> Remains<T> for Parts<T> {
+    unsafe fn drop_value(&mut self, value: *mut T) {
+        match (core::mem::take(&mut self.moved), self.drop_rest) {
+            // SAFETY: the caller's promise; the function forgets the moved fields (their
+            // bits are still there, but they belong to whoever moved them) and drops the rest.
+            (moved, Some(drop_rest)) if moved != 0 => drop_rest(unsafe { value.read() }, moved),
+            // SAFETY: nothing was moved out: the caller's promise.
+            _ => unsafe { core::ptr::drop_in_place(value) },
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        self.moved = 0;
+    }
 }
 
 // SAFETY: the guard owns a `T` (as a `Box<T>` would) and gives no shared access to it by
-// itself.
-unsafe impl<T: Send> Send for HomeGuard<T> {}
+// itself; `R` is a marker or bits and a function pointer.
+unsafe impl<T: Send, R: Remains<T> + Send> Send for HomeGuard<T, R> {}
 // SAFETY: as above; `&HomeGuard<T>` gives no access to the value.
-unsafe impl<T: Sync> Sync for HomeGuard<T> {}
+unsafe impl<T: Sync, R: Remains<T> + Sync> Sync for HomeGuard<T, R> {}
 
 impl<T> HomeGuard<T> {
     /// Moves `value` into `home` and returns the guard that owns it there.
@@ -118,6 +180,7 @@ impl<T> HomeGuard<T> {
         Self {
             home: NonNull::from(home),
             live: true,
+            remains: Whole,
         }
     }
 
@@ -133,9 +196,87 @@ impl<T> HomeGuard<T> {
         Self {
             home: NonNull::from(home),
             live: false,
+            remains: Whole,
         }
     }
+}
 
+impl<T> HomeGuard<T, Parts<T>> {
+    /// [`HomeGuard::new`] for a local whose fields may be moved out one by one.
+    ///
+    /// # Safety
+    /// As for [`HomeGuard::new`]; and [`HomeGuard::take_part`] only for a move of a field the
+    /// original makes, [`HomeGuard::restore_part`] only for an assignment to it.
+    #[inline]
+    pub unsafe fn new_parted(home: Pin<&mut Home<T>>, value: T) -> Self {
+        // SAFETY: the caller's promise.
+        let whole = unsafe { HomeGuard::new(home, value) };
+        whole.parted()
+    }
+
+    /// [`HomeGuard::uninit`] for a local whose fields may be moved out one by one.
+    ///
+    /// # Safety
+    /// As for [`HomeGuard::new_parted`].
+    #[inline]
+    #[must_use]
+    pub unsafe fn uninit_parted(home: Pin<&mut Home<T>>) -> Self {
+        // SAFETY: the caller's promise.
+        let whole = unsafe { HomeGuard::uninit(home) };
+        whole.parted()
+    }
+
+    /// Moves the field that `field` points to out of the value (`let body = request.body;`),
+    /// recording it as moved (`bit`); `drop_rest` drops a value with the fields of the bits it
+    /// is given moved out. A `Copy` field is copied, and stays.
+    #[inline]
+    pub fn take_part<F>(
+        &mut self,
+        bit: u64,
+        drop_rest: fn(T, u64),
+        field: impl FnOnce(&T) -> *const F,
+    ) -> F {
+        self.remains.moved |= bit;
+        self.remains.drop_rest = Some(drop_rest);
+        // SAFETY: the home holds a value and the field is there: the original moves it here,
+        // which rustc checked (the promise made to `new_parted`); from now on the guard does
+        // not drop it.
+        unsafe { field(&self.home().value).read() }
+    }
+
+    /// Assigns a field (`request.body = body;`): written over a moved one, dropping the old
+    /// value first if it is still there.
+    #[inline]
+    pub fn restore_part<F>(&mut self, bit: u64, field: impl FnOnce(&mut T) -> *mut F, value: F) {
+        let moved = self.remains.moved & bit != 0;
+        self.remains.moved &= !bit;
+        let field = field(&mut self.home().value);
+        if moved {
+            // SAFETY: the field was moved out: its place is free.
+            unsafe { field.write(value) };
+        } else {
+            // SAFETY: the field is initialized (rustc checked the original's assignment).
+            unsafe { *field = value };
+        }
+    }
+}
+
+impl<T> HomeGuard<T> {
+    /// The same guard, for a local whose fields may be moved out one by one.
+    fn parted(self) -> HomeGuard<T, Parts<T>> {
+        let this = core::mem::ManuallyDrop::new(self);
+        HomeGuard {
+            home: this.home,
+            live: this.live,
+            remains: Parts {
+                moved: 0,
+                drop_rest: None,
+            },
+        }
+    }
+}
+
+impl<T, R: Remains<T>> HomeGuard<T, R> {
     /// The filled home: user code reads the local as `HomeGuard::home(&mut x).value`. The lifetime is
     /// unbounded; the promise made to [`HomeGuard::new`] bounds it.
     #[inline]
@@ -147,10 +288,13 @@ impl<T> HomeGuard<T> {
         unsafe { (*self.home.as_ptr()).slot.assume_init_mut() }
     }
 
-    /// Moves the value out (`drop(x)`, `return x`, a `move` closure capturing `x`).
+    /// Moves the value out (`drop(x)`, `return x`, a `move` closure capturing `x`). (After
+    /// fields were moved out, the original can only do so if they were `Copy`: they are
+    /// there.)
     #[inline]
     pub fn take(&mut self) -> T {
         self.live = false;
+        self.remains.clear();
         // SAFETY: the home holds a value, or `T` is `Copy` and the bits are still there (the
         // promise made to `new`); `live` is now false, so the value is not dropped again.
         unsafe { (*self.home.as_ptr()).slot.assume_init_read().value }
@@ -163,8 +307,12 @@ impl<T> HomeGuard<T> {
         // promise made to `new`).
         let home = unsafe { &mut *self.home.as_ptr() };
         if self.live {
-            // SAFETY: `live` says the value is initialized.
-            unsafe { home.slot.assume_init_drop() };
+            // SAFETY: `live` says the value is initialized (but for the parts `remains`
+            // records as moved).
+            unsafe {
+                self.remains
+                    .drop_value(&raw mut home.slot.assume_init_mut().value);
+            }
         }
         home.slot.write(Occupied {
             value,
@@ -177,7 +325,7 @@ impl<T> HomeGuard<T> {
 // Where the expansion leaves a homed local's name as written (inside a macro it does not
 // parse, the guard of `matches!`), the guard still reads as the value: `&x` coerces, methods
 // auto-deref, `{:?}` formats the value.
-impl<T> Deref for HomeGuard<T> {
+impl<T, R: Remains<T>> Deref for HomeGuard<T, R> {
     type Target = T;
 
     #[inline]
@@ -188,32 +336,36 @@ impl<T> Deref for HomeGuard<T> {
     }
 }
 
-impl<T> DerefMut for HomeGuard<T> {
+impl<T, R: Remains<T>> DerefMut for HomeGuard<T, R> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
         &mut self.home().value
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for HomeGuard<T> {
+impl<T: fmt::Debug, R: Remains<T>> fmt::Debug for HomeGuard<T, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
     }
 }
 
-impl<T: fmt::Display> fmt::Display for HomeGuard<T> {
+impl<T: fmt::Display, R: Remains<T>> fmt::Display for HomeGuard<T, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&**self, f)
     }
 }
 
-impl<T> Drop for HomeGuard<T> {
+impl<T, R: Remains<T>> Drop for HomeGuard<T, R> {
     fn drop(&mut self) {
         if self.live {
             self.live = false;
-            // SAFETY: the home is alive (see `new`) and holds a value that nothing borrows any
-            // more: the local's scope ends here.
-            unsafe { (*self.home.as_ptr()).slot.assume_init_drop() };
+            // SAFETY: the home is alive (see `new`) and holds a value (but for the parts
+            // `remains` records as moved) that nothing borrows any more: the local's scope
+            // ends here.
+            unsafe {
+                let value = &raw mut (*self.home.as_ptr()).slot.assume_init_mut().value;
+                self.remains.drop_value(value);
+            }
         }
     }
 }
