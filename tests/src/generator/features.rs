@@ -110,6 +110,9 @@ features! {
     /// `d.consume()`: a by-value method whose name does not say it consumes (the function
     /// says so in its attribute, `consumes(consume)`).
     consume_method,
+    /// A field moved out of a struct local (`let d = two.a;`): the rest stays to the end of the
+    /// scope, across later `.await`s.
+    partial_moves,
     /// `let r = &d;` borrows held while the code goes on (maybe across awaits).
     borrows,
     /// Shadowing a local by a new `let` of the same name.

@@ -1785,6 +1785,9 @@ impl<'a> Gen<'a> {
 
     fn consume_stmt(&mut self, d: usize) -> Option<String> {
         self.mark("d_locals");
+        if self.on("partial_moves") && self.rng.chance(20) {
+            return Some(self.partial_move_stmt(d));
+        }
         if self.rng.chance(50) {
             let at = self.find_movable(Ty::D)?;
             self.local(at).state = State::Moved;
@@ -1808,6 +1811,19 @@ impl<'a> Gen<'a> {
             let e = self.expr(Ty::Usize, Pos::BinOp, d);
             Some(format!("let _ = (D::new(\"{t}\").len()) + {e};"))
         }
+    }
+
+    /// `let two = Two { a, b }; let d = two.a;`: `d` is a new local, the rest of `two` is
+    /// dropped at the end of the scope.
+    fn partial_move_stmt(&mut self, d: usize) -> String {
+        self.mark("partial_moves");
+        let a = self.expr(Ty::D, Pos::Field, d);
+        let b = self.expr(Ty::D, Pos::Field, d);
+        let two = self.fresh("two");
+        let moved = self.fresh("d");
+        let field = if self.rng.chance(50) { "a" } else { "b" };
+        self.declare(&moved, Ty::D, false, false);
+        format!("let {two} = Two {{ a: {a}, b: {b} }};\nlet {moved} = {two}.{field};")
     }
 
     fn borrow_stmt(&mut self) -> Option<String> {
