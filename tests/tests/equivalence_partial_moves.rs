@@ -228,3 +228,21 @@ fn a_field_of_a_field_is_moved() {
         |l| with(l, nested_field_moved_rustc),
     );
 }
+
+// Found by the generator (seed 13): a field read by value inside another field expression
+// (`(8, p.1).0`) is the one read out of the home, not the expression around it (E0308 inside
+// the expansion).
+#[visible_async(compiler = field_inside_a_field_expression_rustc)]
+async fn field_inside_a_field_expression(p: (u32, bool)) -> u32 {
+    let x = (8_u32, p.1).0;
+    pend(1).await;
+    x + u32::from(p.1) + p.0
+}
+
+#[test]
+fn a_field_read_inside_another_field_expression() {
+    assert_equivalent(
+        |l| with(l, || field_inside_a_field_expression((3, true))),
+        |l| with(l, || field_inside_a_field_expression_rustc((3, true))),
+    );
+}

@@ -780,7 +780,10 @@ impl VisitMut for ApplyRenames {
             }
             // (The fix for a moved field comes before those of the paths inside it, which it
             // replaces.)
-            Expr::Field(_) if matches!(self.paths.peek(), Some(PathFix::TakePart { .. })) => {
+            Expr::Field(_)
+                if matches!(self.paths.peek(), Some(PathFix::TakePart { members, .. })
+                    if crate::analyse::field_path(expr).is_some_and(|(_, m)| m == *members)) =>
+            {
                 if let Some(PathFix::TakePart {
                     guard,
                     bit,
